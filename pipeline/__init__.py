@@ -1,0 +1,3 @@
+"""Threshold documents ("levels of need" PDFs) to structured, comparable data."""
+
+__version__ = "0.1.0"

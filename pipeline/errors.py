@@ -1,0 +1,26 @@
+"""Errors that name a document and a plain reason; they never stop the other documents."""
+
+from __future__ import annotations
+
+REASONS = {
+    "not_pdf": "not a PDF",
+    "corrupt": "truncated or corrupt PDF",
+    "encrypted": "encrypted PDF",
+    "no_pages": "the PDF has no pages",
+    "no_text": "no text layer (scanned?); OCR is not available",
+    "no_indicators": "no indicator tables found",
+    "too_large": "too large",
+    "timeout": "timed out",
+    "memory": "ran out of memory",
+    "error": "unexpected error",
+}
+
+
+class DocumentError(Exception):
+    """A document that cannot be processed. `reason` is a key of REASONS; `detail` adds specifics."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        self.reason = reason if reason in REASONS else "error"
+        self.detail = detail
+        text = REASONS[self.reason] + (f": {detail}" if detail else "")
+        super().__init__(text)
