@@ -1,0 +1,191 @@
+"""raw_docs/manifest.yaml: which document belongs to which framework, and where each came from.
+
+A framework is a local scheme (one partnership's levels of need); a document is one PDF edition of it, so
+several documents may share a framework id. The manifest lists documents:
+
+    documents:
+      - file: milton-keynes__level_grid__v1.pdf   # a file name inside the input folder (no folders)
+        framework: milton-keynes                   # slug: lower-case letters, digits and hyphens
+        authority: ...  partnership: ...  title: ...  published: "2022-10"
+        source: ...  licence: ...  attribution: ...  sha256: <64 hex digits>
+
+Every PDF in the folder is processed, listed or not: an unlisted PDF gets its framework id from its file name
+(with a warning). Problems that make the manifest untrustworthy (bad names, duplicates, wrong types) raise
+ManifestError; problems with the folder (a listed file is missing, a hash differs) are warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+import yaml
+
+MANIFEST_NAME = "manifest.yaml"
+FIELDS = ("file", "framework", "authority", "partnership", "title", "published", "source", "licence",
+          "attribution", "sha256")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_PUBLISHED = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+class ManifestError(ValueError):
+    """The manifest cannot be trusted; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One PDF to process, with its manifest metadata (empty strings where the manifest says nothing)."""
+
+    file: str
+    path: Path
+    framework: str
+    listed: bool
+    authority: str = ""
+    partnership: str = ""
+    title: str = ""
+    published: str = ""
+    source: str = ""
+    licence: str = ""
+    attribution: str = ""
+    sha256: str = ""  # as given in the manifest, for checking; the stage hashes the file itself
+
+    def metadata(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in FIELDS}
+
+
+@dataclass
+class Inventory:
+    """The documents found in an input folder, in file-name order, plus what did not add up."""
+
+    documents: list[Document]
+    missing: list[str] = field(default_factory=list)  # listed in the manifest, not in the folder
+    warnings: list[str] = field(default_factory=list)
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def framework_from_filename(name: str) -> str:
+    """Framework id for an unlisted PDF: slug of the file name, any "__suffix" dropped."""
+    stem = Path(name).stem
+    return slugify(stem.split("__", 1)[0]) or slugify(stem) or "unnamed"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def list_pdfs(raw_docs: Path) -> list[Path]:
+    """PDF files directly in the folder (*.pdf, any case), hidden files ignored, sorted by name."""
+    return sorted(
+        (p for p in Path(raw_docs).iterdir()
+         if p.suffix.lower() == ".pdf" and not p.name.startswith(".") and p.is_file()),
+        key=lambda p: p.name,
+    )
+
+
+def _check_file_name(name: object, where: str) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise ManifestError(f"{where}: 'file' must be a file name")
+    bad = ("/" in name or "\\" in name or "\0" in name or name in (".", "..")
+           or PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute())
+    if bad:
+        raise ManifestError(f"{where}: file {name!r} must be a plain file name inside the input folder "
+                            "(no folders, no '..', no absolute paths)")
+    if not name.lower().endswith(".pdf"):
+        raise ManifestError(f"{where}: file {name!r} is not a .pdf file")
+    return name
+
+
+def _text(value: object, name: str, where: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        value = value.isoformat()[:10]
+    if isinstance(value, int) and name == "published":
+        value = str(value)
+    if not isinstance(value, str):
+        raise ManifestError(f"{where}: {name!r} must be text, not {type(value).__name__}")
+    return value.strip()
+
+
+def _check_entry(raw: object, index: int, manifest: Path, warnings: list[str]) -> dict[str, str]:
+    where = f"{manifest}: documents[{index}]"
+    if not isinstance(raw, dict):
+        raise ManifestError(f"{where}: each entry must be a mapping with at least 'file' and 'framework'")
+    name = _check_file_name(raw.get("file"), where)
+    where = f"{manifest}: entry for {name!r}"
+    for key in raw:
+        if key not in FIELDS:
+            warnings.append(f"{where}: unknown field {key!r} ignored (known: {', '.join(FIELDS)})")
+    entry = {key: _text(raw.get(key), key, where) for key in FIELDS}
+    entry["file"] = name
+    if not _SLUG.match(entry["framework"]):
+        raise ManifestError(f"{where}: framework {entry['framework']!r} must be a slug such as 'milton-keynes' "
+                            "(lower-case letters, digits, single hyphens)")
+    entry["sha256"] = entry["sha256"].lower()
+    if entry["sha256"] and not _SHA256.match(entry["sha256"]):
+        raise ManifestError(f"{where}: sha256 must be 64 hexadecimal digits")
+    if entry["published"] and not _PUBLISHED.match(entry["published"]):
+        raise ManifestError(f"{where}: published {entry['published']!r} must be YYYY, YYYY-MM or YYYY-MM-DD")
+    return entry
+
+
+def load_manifest(raw_docs: Path, warnings: list[str] | None = None) -> dict[str, dict[str, str]]:
+    """Entries of raw_docs/manifest.yaml keyed by file name ({} when there is no manifest)."""
+    manifest = Path(raw_docs) / MANIFEST_NAME
+    if not manifest.is_file():
+        return {}
+    warnings = [] if warnings is None else warnings
+    try:
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{manifest}: not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not isinstance(data.get("documents", []), list):
+        raise ManifestError(f"{manifest}: expected a mapping with a 'documents' list")
+    entries: dict[str, dict[str, str]] = {}
+    for index, raw in enumerate(data.get("documents") or []):
+        entry = _check_entry(raw, index, manifest, warnings)
+        if entry["file"] in entries:
+            raise ManifestError(f"{manifest}: {entry['file']!r} is listed more than once")
+        entries[entry["file"]] = entry
+    return entries
+
+
+def inventory(raw_docs: Path, *, check_hashes: bool = True) -> Inventory:
+    """Every PDF in `raw_docs` with its framework and metadata; warnings for what does not match the manifest."""
+    raw_docs = Path(raw_docs)
+    if not raw_docs.is_dir():
+        raise ManifestError(f"{raw_docs}: input folder not found")
+    warnings: list[str] = []
+    entries = load_manifest(raw_docs, warnings)
+    documents = []
+    for path in list_pdfs(raw_docs):
+        entry = entries.get(path.name)
+        if entry is None:
+            framework = framework_from_filename(path.name)
+            warnings.append(f"{path.name}: not in {MANIFEST_NAME}; framework id {framework!r} taken from the file name")
+            documents.append(Document(file=path.name, path=path, framework=framework, listed=False))
+            continue
+        fields = {k: v for k, v in entry.items() if k != "file"}
+        documents.append(Document(file=path.name, path=path, listed=True, **fields))
+        if check_hashes and entry["sha256"] and sha256_file(path) != entry["sha256"]:
+            warnings.append(f"{path.name}: sha256 differs from {MANIFEST_NAME} (the file changed? update the entry)")
+    found = {d.file for d in documents}
+    missing = sorted(name for name in entries if name not in found)
+    for name in missing:
+        warnings.append(f"{name}: listed in {MANIFEST_NAME} but not found in {raw_docs}")
+    return Inventory(documents=documents, missing=missing, warnings=warnings)
