@@ -64,6 +64,7 @@ class Inventory:
 
     documents: list[Document]
     missing: list[str] = field(default_factory=list)  # listed in the manifest, not in the folder
+    entries: dict[str, dict[str, str]] = field(default_factory=dict)  # the manifest, by file name
     warnings: list[str] = field(default_factory=list)
 
 
@@ -188,4 +189,4 @@ def inventory(raw_docs: Path, *, check_hashes: bool = True) -> Inventory:
     missing = sorted(name for name in entries if name not in found)
     for name in missing:
         warnings.append(f"{name}: listed in {MANIFEST_NAME} but not found in {raw_docs}")
-    return Inventory(documents=documents, missing=missing, warnings=warnings)
+    return Inventory(documents=documents, missing=missing, warnings=warnings, entries=entries)

@@ -1,0 +1,153 @@
+"""Run one function per item in its own worker process, with a wall-clock and a memory limit each.
+
+Each item gets a forked child (cheap on Linux: the parent has already imported the heavy libraries). The child
+limits its address space with setrlimit, so a pathological document raises MemoryError there instead of
+exhausting the machine; a child that exceeds its time is killed. A crash, a kill or a limit in one child never
+affects the others. Ctrl-C or SIGTERM in the parent kills the children before the parent exits.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from typing import Any, Callable, Hashable, Iterable
+
+from pipeline.runner_files import release_inherited_locks
+
+POLL_S = 0.2
+
+
+@dataclass
+class Outcome:
+    """What became of one item: status "done" (value is the function's result), "error" (value is the
+    exception text), "timeout", "memory" or "crashed" (value says how)."""
+
+    status: str
+    value: Any
+    seconds: float
+
+
+def _address_space() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _child(conn, func: Callable, args: tuple, memory_mb: int | None, cpu_s: float | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    release_inherited_locks()
+    if memory_mb:
+        limit = _address_space() + memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if cpu_s:  # a safety net if the parent dies: a runaway child still stops
+        seconds = int(cpu_s) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+    try:
+        conn.send(("done", func(*args)))
+    except MemoryError:
+        conn.send(("memory", "ran out of memory"))
+    except BaseException as exc:  # report, never raise: the parent decides
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        conn.send(("error", detail))
+    finally:
+        conn.close()
+
+
+def _stop(proc) -> None:
+    if proc.is_alive():
+        proc.kill()
+    proc.join()
+
+
+def run_isolated(
+    items: Iterable[tuple[Hashable, tuple]],
+    func: Callable,
+    *,
+    jobs: int = 2,
+    timeout_s: float | None = 120.0,
+    memory_mb: int | None = 2048,
+    on_done: Callable[[Hashable, Outcome], None] | None = None,
+    on_tick: Callable[[], None] | None = None,
+) -> dict[Hashable, Outcome]:
+    """Call func(*args) for each (key, args) in worker processes, at most `jobs` at a time."""
+    context = multiprocessing.get_context("fork")
+    pending = list(items)
+    pending.reverse()
+    active: dict[Any, tuple] = {}  # connection -> (key, process, start)
+    results: dict[Hashable, Outcome] = {}
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    cpu_s = timeout_s * 2 if timeout_s else None
+
+    def finish(conn, status: str, value: Any) -> None:
+        key, proc, start = active.pop(conn)
+        conn.close()
+        _stop(proc)
+        results[key] = Outcome(status, value, time.monotonic() - start)
+        if on_done:
+            on_done(key, results[key])
+
+    previous_term = _raise_on_sigterm()
+    try:
+        while pending or active:
+            while pending and len(active) < jobs:
+                key, args = pending.pop()
+                receive, send = context.Pipe(duplex=False)
+                proc = context.Process(target=_child, args=(send, func, args, memory_mb, cpu_s), daemon=True)
+                proc.start()
+                send.close()
+                active[receive] = (key, proc, time.monotonic())
+            for conn in wait(list(active), timeout=POLL_S):
+                try:
+                    status, value = conn.recv()
+                except (EOFError, OSError):
+                    _, proc, _ = active[conn]
+                    proc.join(1)
+                    code = proc.exitcode
+                    status, value = _exit_outcome(proc.exitcode)
+                finish(conn, status, value)
+            now = time.monotonic()
+            for conn, (_, _, start) in list(active.items()):
+                if timeout_s and now - start > timeout_s:
+                    finish(conn, "timeout", f"no result after {timeout_s:g} s")
+            if on_tick:
+                on_tick()
+    finally:
+        for conn, (_, proc, _) in list(active.items()):
+            _stop(proc)
+            conn.close()
+        if previous_term is not None:
+            signal.signal(signal.SIGTERM, previous_term)
+    return results
+
+
+def _exit_outcome(code: int | None) -> tuple[str, str]:
+    """Why a worker ended without sending a result."""
+    if code == -signal.SIGXCPU:
+        return "timeout", "worker used up its CPU-time limit"
+    if code is not None and code < 0:
+        name = signal.Signals(-code).name
+        hint = " (the system may have run out of memory)" if code == -signal.SIGKILL else ""
+        return "crashed", f"worker killed by {name}{hint}"
+    return "crashed", f"worker exited with status {code} without a result"
+
+
+def _raise_on_sigterm():
+    """Turn SIGTERM into SystemExit while workers run, so the finally-block above kills them; returns the
+    previous handler (None when signals cannot be set here)."""
+
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        return None

@@ -1,0 +1,106 @@
+"""Safe file writes for every stage: atomic replacement, deterministic JSON, one run per output folder.
+
+A file is written to a temporary name in the same folder, flushed to disk and renamed over the target, so a
+reader (or the next run after a crash, Ctrl-C, SIGKILL or a full disk) sees the old file or the new one, never
+half of one. Leftover temporary files are removed by `remove_stale_tmp`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+TMP_MARK = ".tmp-"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TMP_MARK}", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def dump_json(obj: Any) -> str:
+    """Deterministic JSON text: UTF-8 characters kept, two-space indent, trailing newline."""
+    return json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def atomic_write_json(path: Path, obj: Any) -> None:
+    atomic_write_text(path, dump_json(obj))
+
+
+def remove_stale_tmp(folder: Path) -> int:
+    """Delete temporary files an interrupted run left in `folder`; returns how many."""
+    removed = 0
+    for tmp in Path(folder).glob(f".*{TMP_MARK}*"):
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+            removed += 1
+    return removed
+
+
+class FolderBusy(RuntimeError):
+    """Another run holds the output folder."""
+
+
+_held: dict[Path, list] = {}  # folder -> [depth, open lock file]
+
+
+@contextlib.contextmanager
+def folder_lock(out: Path) -> Iterator[None]:
+    """Hold OUT/.lock while a stage writes (re-entrant within one process). The lock dies with the process,
+    so a killed run never blocks the next one; a second concurrent run gets FolderBusy."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    key = out.resolve()
+    if key in _held:
+        _held[key][0] += 1
+        try:
+            yield
+        finally:
+            _held[key][0] -= 1
+        return
+    handle = open(out / ".lock", "a")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                raise FolderBusy(f"{out}: another run is writing to this folder") from None
+            raise
+        _held[key] = [1, handle]
+        try:
+            yield
+        finally:
+            del _held[key]
+    finally:
+        handle.close()
+
+
+def release_inherited_locks() -> None:
+    """In a forked worker: close this process's copies of the lock files, so that a worker outliving a
+    killed parent cannot keep the folder locked."""
+    for _, handle in _held.values():
+        with contextlib.suppress(OSError):
+            os.close(handle.fileno())
+    _held.clear()
