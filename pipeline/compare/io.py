@@ -1,0 +1,182 @@
+"""Read the normalise stage's tables and write the compare stage's tables (CSV + JSON, deterministic)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import pandas as pd
+import yaml
+
+DATA_DIR = Path(__file__).parent / "data"
+
+INDICATOR_COLUMNS = (
+    "indicator_id", "framework", "document", "page", "seq", "level_label", "level_rank", "canonical_level",
+    "area", "domain", "canonical_area", "canonical_dimensions", "text", "text_normalised", "themes",
+    "protective_themes", "severity", "frequency", "age_condition",
+)
+LEVEL_COLUMNS = ("framework", "document", "level_rank", "level_label", "canonical_level")
+LIST_COLUMNS = ("canonical_dimensions", "themes", "protective_themes")
+INT_COLUMNS = ("page", "seq", "level_rank", "canonical_level")
+
+
+class CompareInputError(ValueError):
+    """The normalised tables are missing or malformed; the message names the file and the reason."""
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """The compare stage's input: one row per indicator, one row per document level."""
+
+    indicators: pd.DataFrame
+    levels: pd.DataFrame
+
+
+def load_settings(path: Path | None = None) -> dict:
+    """The stage's parameters (thresholds, grading markers) from data/settings.yaml."""
+    return _read_yaml(path or DATA_DIR / "settings.yaml")
+
+
+def load_early_help_groups(path: Path | None = None) -> list[dict]:
+    """Working Together 2023 early-help groups, each {id, label, themes}."""
+    groups = _read_yaml(path or DATA_DIR / "early_help_groups.yaml").get("groups") or []
+    for group in groups:
+        if not group.get("id") or not group.get("themes"):
+            raise CompareInputError(f"{path or DATA_DIR / 'early_help_groups.yaml'}: group {group!r} needs an id and themes")
+    return groups
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise CompareInputError(f"{path}: cannot read ({exc})") from exc
+
+
+def _read_csv(path: Path, required: Sequence[str]) -> pd.DataFrame:
+    if not path.is_file():
+        raise CompareInputError(f"{path}: missing (run the normalise stage first)")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise CompareInputError(f"{path}: cannot read as CSV ({exc})") from exc
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise CompareInputError(f"{path}: missing columns {', '.join(missing)}")
+    return frame
+
+
+def _to_int(value: str, path: Path, column: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return int(float(value))
+    except ValueError as exc:
+        raise CompareInputError(f"{path}: column {column} has a non-integer value {value!r}") from exc
+
+
+def split_list(value: str) -> tuple[str, ...]:
+    """A ";"-joined cell as a sorted tuple of unique non-empty items."""
+    return tuple(sorted({part.strip() for part in str(value).split(";") if part.strip()}))
+
+
+def _objects(frame: pd.DataFrame, values: list) -> pd.Series:
+    """A column that keeps Python ints / None / tuples as they are (no float or NaN coercion)."""
+    return pd.Series(values, index=frame.index, dtype=object)
+
+
+def prepare_indicators(frame: pd.DataFrame, path: Path = Path("indicators.csv")) -> pd.DataFrame:
+    """Type the contract columns: ints (None when empty), list columns as tuples; rows in reading order."""
+    frame = frame.copy()
+    for column in INT_COLUMNS:
+        frame[column] = _objects(frame, [_to_int(str(v), path, column) for v in frame[column]])
+    for column in LIST_COLUMNS:
+        frame[column] = _objects(frame, [split_list(v) for v in frame[column]])
+    for column in ("severity", "frequency", "age_condition", "canonical_area", "text_normalised"):
+        frame[column] = [str(v).strip() for v in frame[column]]
+    if frame["indicator_id"].duplicated().any():
+        dups = sorted(frame.loc[frame["indicator_id"].duplicated(), "indicator_id"].unique())[:5]
+        raise CompareInputError(f"{path}: duplicate indicator_id values, e.g. {', '.join(dups)}")
+    frame["seq"] = _objects(frame, [s if s is not None else i for i, s in enumerate(frame["seq"])])
+    return frame.sort_values(["framework", "document", "seq", "indicator_id"], kind="stable").reset_index(drop=True)
+
+
+def prepare_levels(levels: pd.DataFrame | None, indicators: pd.DataFrame, path: Path = Path("levels.csv")) -> pd.DataFrame:
+    """Typed levels table; derived from the indicators when no levels table exists."""
+    if levels is None:
+        levels = indicators[list(LEVEL_COLUMNS)].drop_duplicates(["framework", "document", "level_rank"])
+    else:
+        levels = levels.copy()
+        for column in ("level_rank", "canonical_level"):
+            levels[column] = _objects(levels, [_to_int(str(v), path, column) for v in levels[column]])
+    return levels.sort_values(["framework", "document", "level_rank"], kind="stable").reset_index(drop=True)
+
+
+def load_normalised(out: Path) -> Normalised:
+    """OUT/normalised/indicators.csv (+ levels.csv when present) as typed frames."""
+    folder = Path(out) / "normalised"
+    ind_path = folder / "indicators.csv"
+    indicators = prepare_indicators(_read_csv(ind_path, INDICATOR_COLUMNS), ind_path)
+    lev_path = folder / "levels.csv"
+    levels = _read_csv(lev_path, LEVEL_COLUMNS) if lev_path.is_file() else None
+    return Normalised(indicators, prepare_levels(levels, indicators, lev_path))
+
+
+def primary_documents(indicators: pd.DataFrame) -> dict[str, str]:
+    """Framework -> the document that represents it across frameworks: most indicators, then first by name."""
+    counts = indicators.groupby(["framework", "document"]).size().reset_index(name="n")
+    counts = counts.sort_values(["framework", "n", "document"], ascending=[True, False, True], kind="stable")
+    return dict(counts.drop_duplicates("framework")[["framework", "document"]].itertuples(index=False, name=None))
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return "" if math.isnan(value) else f"{value:.3f}"
+    if isinstance(value, (list, tuple)):
+        return ";".join(_csv_cell(v) for v in value)
+    return str(value)
+
+
+def _json_cell(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 3)
+    if isinstance(value, tuple):
+        return [_json_cell(v) for v in value]
+    if isinstance(value, list):
+        return [_json_cell(v) for v in value]
+    if value == "":
+        return None
+    return value
+
+
+def write_table(folder: Path, name: str, columns: Sequence[str], rows: Iterable[dict]) -> int:
+    """Write folder/name.csv and folder/name.json (list of records; lists as arrays, "" as null)."""
+    rows = list(rows)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(c)) for c in columns])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.csv").write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    records = [{c: _json_cell(row.get(c)) for c in columns} for row in rows]
+    write_json(folder / f"{name}.json", records)
+    return len(rows)
+
+
+def write_json(path: Path, payload: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False)
+    path.write_text(text + "\n", encoding="utf-8", newline="")
