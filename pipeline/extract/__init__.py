@@ -9,3 +9,7 @@
      "warnings": ["..."]}
 It raises pipeline.errors.DocumentError for a document that cannot be read.
 """
+
+from .document import extract_document
+
+__all__ = ["extract_document"]

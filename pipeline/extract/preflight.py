@@ -50,7 +50,7 @@ def check_file(path: Path, limits: Limits) -> None:
     if b"%PDF-" not in head:
         raise DocumentError("not_pdf", f"no PDF header (starts with {head[:8]!r})")
     if b"%%EOF" not in tail:
-        raise DocumentError("corrupt", "the file ends without a %%EOF marker (truncated download?)")
+        raise DocumentError("corrupt", "the file ends without a %%EOF marker; truncated download?")
 
 
 def check_pdf(path: Path, limits: Limits) -> PdfInfo:

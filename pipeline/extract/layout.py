@@ -1,0 +1,271 @@
+"""Turn a page's words into line fragments, bullet items and label blocks; find running headers and footers."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .bullets import clean_text, glyph_kind, join_lines, split_leading_glyph
+from .pdf import Box, Page, Word
+
+
+@dataclass
+class Fragment:
+    """Words on one baseline within one column."""
+    words: list[Word]
+    page: int
+    bullet: str = ""          # the bullet glyph ('shape' for a painted mark), empty for plain text
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return max(w.size for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def bold(self) -> bool:
+        letters = [w for w in self.words if any(ch.isalpha() for ch in w.text)]
+        return bool(letters) and sum(len(w.text) for w in letters if w.bold) >= 0.6 * sum(len(w.text) for w in letters)
+
+    @property
+    def italic(self) -> bool:
+        letters = [w for w in self.words if any(ch.isalpha() for ch in w.text)]
+        return bool(letters) and all(w.italic for w in letters)
+
+
+@dataclass
+class Block:
+    """A bullet item or a label: one or more fragments read as one piece of text."""
+    kind: str                 # 'item' or 'label'
+    lines: list[Fragment]
+    page: int
+    rotated: bool = False
+    fill: tuple = ()          # background colour under the block, if shaded
+    text_override: str = ""
+
+    @property
+    def x0(self) -> float:
+        return min(f.x0 for f in self.lines) if self.lines else self._box[0]
+
+    @property
+    def x1(self) -> float:
+        return max(f.x1 for f in self.lines) if self.lines else self._box[2]
+
+    @property
+    def top(self) -> float:
+        return min(f.top for f in self.lines) if self.lines else self._box[1]
+
+    @property
+    def bottom(self) -> float:
+        return max(f.bottom for f in self.lines) if self.lines else self._box[3]
+
+    _box: tuple = field(default=(0, 0, 0, 0), repr=False)
+
+    @property
+    def size(self) -> float:
+        return max(f.size for f in self.lines) if self.lines else 0.0
+
+    @property
+    def bold(self) -> bool:
+        if not self.lines:
+            return True
+        return all(f.bold for f in self.lines) or self.lead is not None
+
+    @property
+    def lead(self) -> tuple[str, str] | None:
+        """A bold run ending in a colon before regular text ('EARLY HELP: Children whose...') -> (run, rest)."""
+        if self.kind != "label" or not self.lines:
+            return None
+        words = self.lines[0].words
+        k = next((i for i, w in enumerate(words) if not w.bold), len(words))
+        if k == 0 or k == len(words):
+            return None
+        if not (words[k - 1].text.endswith(":") or words[k].text.startswith(":")):
+            return None
+        head = clean_text(" ".join(w.text for w in words[:k])).rstrip(" :")
+        rest = clean_text(join_lines([" ".join(w.text for w in words[k:])] + [f.text for f in self.lines[1:]]))
+        return head, rest.lstrip(": ")
+
+    @property
+    def italic(self) -> bool:
+        return bool(self.lines) and all(f.italic for f in self.lines)
+
+    @property
+    def text(self) -> str:
+        if self.text_override:
+            return self.text_override
+        return clean_text(join_lines([f.text for f in self.lines]))
+
+    @property
+    def bbox(self) -> list[float]:
+        return [round(self.x0, 2), round(self.top, 2), round(self.x1, 2), round(self.bottom, 2)]
+
+
+# --- running headers and footers -------------------------------------------------------------------------
+
+def _furniture_key(frag: Fragment) -> str:
+    return re.sub(r"\d+", "#", frag.text.lower()).strip()
+
+
+def furniture_keys(pages: list[list[Fragment]], heights: list[float]) -> set[tuple[str, int]]:
+    """Text repeated at the same height on many pages (running headers, footers, page numbers)."""
+    counts: Counter = Counter()
+    for frags, height in zip(pages, heights):
+        seen = {(_furniture_key(f), round(f.top / 6)) for f in frags if f.top < height * 0.12 or f.bottom > height * 0.9}
+        counts.update(seen)
+    need = max(2, int(len(pages) * 0.4))
+    return {key for key, n in counts.items() if n >= need}
+
+
+def is_furniture(frag: Fragment, keys: set[tuple[str, int]]) -> bool:
+    key = _furniture_key(frag)
+    band = round(frag.top / 6)
+    return any((key, b) in keys for b in (band - 1, band, band + 1))
+
+
+# --- fragments -------------------------------------------------------------------------------------------
+
+def _rows(words: list[Word]) -> list[list[Word]]:
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
+        mid = (w.top + w.bottom) / 2
+        for row in reversed(rows[-6:]):
+            r_top = min(x.top for x in row)
+            r_bot = max(x.bottom for x in row)
+            if r_top - 0.5 < mid < r_bot + 0.5 and abs(row[0].size - w.size) < 4 and abs(row[0].top - w.top) < 0.6 * w.size:
+                row.append(w)
+                break
+        else:
+            rows.append([w])
+    return [sorted(r, key=lambda w: w.x0) for r in rows]
+
+
+def _crosses_rule(a: Word, b: Word, vrules: list[Box]) -> bool:
+    top, bottom = min(a.top, b.top), max(a.bottom, b.bottom)
+    return any(a.x1 - 1 <= r.x0 <= b.x0 + 1 and r.top <= bottom - 2 and r.bottom >= top + 2 for r in vrules)
+
+
+def _column_starts(rows: list[list[Word]]) -> set[int]:
+    starts: Counter = Counter()
+    for row in rows:
+        for i, w in enumerate(row):
+            if i == 0 or w.x0 - row[i - 1].x1 > 2.5:
+                starts[round(w.x0)] += 1
+    return {x for x, n in starts.items() if n >= 3}
+
+
+def _is_column_start(x: float, starts: set[int]) -> bool:
+    r = round(x)
+    return r in starts or r - 1 in starts or r + 1 in starts
+
+
+def fragments(page: Page) -> list[Fragment]:
+    """Split each text row into fragments at rules, wide gaps and recurring column starts."""
+    rows = _rows(page.words)
+    starts = _column_starts(rows)
+    out: list[Fragment] = []
+    for row in rows:
+        current = [row[0]]
+        for prev, w in zip(row, row[1:]):
+            gap = w.x0 - prev.x1
+            size = max(prev.size, w.size)
+            split = (gap > 1.6 * size or _crosses_rule(prev, w, page.vrules)
+                     or (gap > 0.45 * size and _is_column_start(w.x0, starts) and not glyph_kind(prev.text)))
+            if split:
+                out.append(Fragment(current, page.number))
+                current = [w]
+            else:
+                current.append(w)
+        out.append(Fragment(current, page.number))
+    for frag in out:
+        _mark_bullet(frag, page)
+    return out
+
+
+def _mark_bullet(frag: Fragment, page: Page) -> None:
+    first = frag.words[0]
+    kind = glyph_kind(first.text)
+    if kind and len(frag.words) > 1:
+        gap = frag.words[1].x0 - first.x1
+        if kind == "mark" or gap > 0.45 * first.size:
+            frag.bullet = first.text
+            frag.words = frag.words[1:]
+            return
+    head, rest = split_leading_glyph(first.text)
+    if head and rest:
+        frag.bullet = head
+        frag.words[0] = Word(rest, first.x0 + (first.x1 - first.x0) * len(head) / len(first.text), first.x1,
+                             first.top, first.bottom, first.font, first.size)
+        return
+    mid = (first.top + first.bottom) / 2
+    for s in page.shapes:
+        if 1 <= first.x0 - s.x1 <= 3 * first.size and s.top - 1 <= mid <= s.bottom + 1 + first.size * 0.3:
+            frag.bullet = "shape"
+            return
+
+
+# --- blocks ----------------------------------------------------------------------------------------------
+
+def _same_style(a: Fragment, b: Fragment) -> bool:
+    return a.bold == b.bold and abs(a.size - b.size) < 0.6
+
+
+def _continues(item_last: Fragment, text_x0: float, frag: Fragment) -> bool:
+    """Is `frag` a wrapped line of the item whose last line is `item_last`?"""
+    if frag.bullet:
+        return False
+    gap = frag.top - item_last.bottom
+    return (abs(frag.x0 - text_x0) <= 2.5 and -1 <= gap <= 0.9 * item_last.size
+            and abs(frag.size - item_last.size) < 0.6 and frag.bold == item_last.bold)
+
+
+def _label_continues(last: Fragment, frag: Fragment) -> bool:
+    if frag.bullet or not _same_style(last, frag):
+        return False
+    gap = frag.top - last.bottom
+    aligned = abs(frag.x0 - last.x0) <= 2.5 or abs((frag.x0 + frag.x1) / 2 - (last.x0 + last.x1) / 2) <= 3
+    return aligned and -1 <= gap <= 0.8 * last.size and frag.x0 < last.x1 and last.x0 < frag.x1
+
+
+def blocks(frags: list[Fragment]) -> list[Block]:
+    """Group fragments: a bullet and its hanging-indented wrapped lines; consecutive label lines."""
+    frags = sorted(frags, key=lambda f: (f.top, f.x0))
+    used = [False] * len(frags)
+    out: list[Block] = []
+    for i, frag in enumerate(frags):
+        if used[i]:
+            continue
+        used[i] = True
+        lines = [frag]
+        text_x0 = frag.x0
+        for j in range(i + 1, len(frags)):
+            if used[j]:
+                continue
+            cand = frags[j]
+            if cand.top - lines[-1].bottom > 2 * lines[-1].size:
+                break
+            ok = _continues(lines[-1], text_x0, cand) if frag.bullet else _label_continues(lines[-1], cand)
+            if ok:
+                used[j] = True
+                lines.append(cand)
+        out.append(Block("item" if frag.bullet else "label", lines, frag.page))
+    return out

@@ -1,0 +1,169 @@
+"""Read a PDF page into plain geometry: words with font facts, rotated labels, fills, rules and painted shapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pdfplumber
+
+# Colours closer to white than this (0..1 per channel) are not shading.
+_WHITE = 0.985
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    font: str
+    size: float
+
+    @property
+    def bold(self) -> bool:
+        name = self.font.lower()
+        return "bold" in name or "black" in name or "heavy" in name or "semibold" in name
+
+    @property
+    def italic(self) -> bool:
+        name = self.font.lower()
+        return "italic" in name or "oblique" in name
+
+
+@dataclass
+class Box:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    color: tuple = ()
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass
+class RotatedLabel:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    bold: bool
+
+
+@dataclass
+class Page:
+    number: int
+    width: float
+    height: float
+    words: list[Word] = field(default_factory=list)
+    rotated: list[RotatedLabel] = field(default_factory=list)
+    fills: list[Box] = field(default_factory=list)      # shaded areas (cells, banners)
+    hrules: list[Box] = field(default_factory=list)     # horizontal rules (lines or thin rectangles)
+    vrules: list[Box] = field(default_factory=list)     # vertical rules
+    shapes: list[Box] = field(default_factory=list)     # small painted marks (bullets with no character)
+
+
+def _colour(obj) -> tuple:
+    col = obj.get("non_stroking_color")
+    if col is None:
+        return ()
+    if isinstance(col, (int, float)):
+        return (float(col),) * 3
+    col = tuple(float(c) for c in col if isinstance(c, (int, float)))
+    if len(col) == 1:
+        return col * 3
+    if len(col) == 4:  # CMYK
+        c, m, y, k = col
+        return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    return col[:3]
+
+
+def is_white(col: tuple) -> bool:
+    return not col or min(col) >= _WHITE
+
+
+def _upright_words(page) -> list[Word]:
+    upright = page.filter(lambda o: o.get("object_type") != "char" or o.get("upright", True))
+    words = upright.extract_words(x_tolerance=1.5, y_tolerance=2.5, keep_blank_chars=False,
+                                  use_text_flow=False, extra_attrs=["fontname", "size"])
+    return [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w["fontname"].split("+")[-1], round(w["size"], 1))
+            for w in words]
+
+
+def _rotated_labels(chars: list[dict]) -> list[RotatedLabel]:
+    """Join characters drawn at 90 degrees into labels: one text column per line, lines read in order."""
+    columns: dict[int, list[dict]] = {}
+    for c in chars:
+        columns.setdefault(round(c["x0"]), []).append(c)
+    lines = []
+    for x, cs in sorted(columns.items()):
+        up = cs[0]["matrix"][1] > 0          # counter-clockwise: text reads bottom to top
+        cs.sort(key=lambda c: -c["top"] if up else c["top"])
+        text = "".join(c["text"] for c in cs)
+        lines.append((x, up, text, cs))
+    labels: list[RotatedLabel] = []
+    for x, up, text, cs in lines:
+        x0 = min(c["x0"] for c in cs)
+        x1 = max(c["x1"] for c in cs)
+        top = min(c["top"] for c in cs)
+        bottom = max(c["bottom"] for c in cs)
+        bold = all("bold" in c["fontname"].lower() for c in cs if c["text"].strip())
+        prev = labels[-1] if labels else None
+        # a label wrapped over several text columns: adjacent columns overlapping vertically
+        if prev and x0 - prev.x1 < (x1 - x0) * 1.2 and top < prev.bottom and bottom > prev.top:
+            joined = (prev.text.rstrip() + " " + text.strip()) if up else (text.strip() + " " + prev.text.rstrip())
+            labels[-1] = RotatedLabel(joined, prev.x0, min(prev.top, top), x1, max(prev.bottom, bottom),
+                                      prev.bold and bold)
+        else:
+            labels.append(RotatedLabel(text.strip(), x0, top, x1, bottom, bold))
+    return [lab for lab in labels if lab.text]
+
+
+def _graphics(page) -> tuple[list[Box], list[Box], list[Box], list[Box]]:
+    fills, hrules, vrules, shapes = [], [], [], []
+    for r in page.rects + page.curves:
+        box = Box(r["x0"], r["top"], r["x1"], r["bottom"], _colour(r))
+        w, h = box.width, box.height
+        filled = r.get("fill") and not is_white(box.color)
+        if w <= 2.0 and h > 4:
+            vrules.append(box)
+        elif h <= 2.0 and w > 4:
+            hrules.append(box)
+        elif filled and w <= 8 and h <= 8:
+            shapes.append(box)
+        elif filled:
+            fills.append(box)
+        if r.get("stroke") and w > 2 and h > 2 and r["object_type"] == "rect":
+            # a stroked rectangle draws four rules
+            hrules += [Box(box.x0, box.top, box.x1, box.top), Box(box.x0, box.bottom, box.x1, box.bottom)]
+            vrules += [Box(box.x0, box.top, box.x0, box.bottom), Box(box.x1, box.top, box.x1, box.bottom)]
+    for ln in page.lines:
+        box = Box(ln["x0"], ln["top"], ln["x1"], ln["bottom"], _colour(ln))
+        if box.height <= 2.0 and box.width > 2:
+            hrules.append(box)
+        elif box.width <= 2.0 and box.height > 2:
+            vrules.append(box)
+    # the side edges of shaded cells separate columns just as rules do
+    for f in fills:
+        vrules += [Box(f.x0, f.top, f.x0, f.bottom), Box(f.x1, f.top, f.x1, f.bottom)]
+    return fills, hrules, vrules, shapes
+
+
+def read_page(page, number: int) -> Page:
+    rotated_chars = [c for c in page.chars if not c.get("upright", True)]
+    fills, hrules, vrules, shapes = _graphics(page)
+    return Page(number=number, width=float(page.width), height=float(page.height),
+                words=_upright_words(page), rotated=_rotated_labels(rotated_chars),
+                fills=fills, hrules=hrules, vrules=vrules, shapes=shapes)
+
+
+def open_pdf(path):
+    return pdfplumber.open(path)
