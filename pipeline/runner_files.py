@@ -68,7 +68,7 @@ _held: dict[Path, list] = {}  # folder -> [depth, open lock file]
 
 @contextlib.contextmanager
 def folder_lock(out: Path) -> Iterator[None]:
-    """Hold OUT/.lock while a stage writes (re-entrant within one process). The lock dies with the process,
+    """Hold OUT/.cache/lock while a stage writes (re-entrant within one process). The lock dies with the process,
     so a killed run never blocks the next one; a second concurrent run gets FolderBusy."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -80,7 +80,8 @@ def folder_lock(out: Path) -> Iterator[None]:
         finally:
             _held[key][0] -= 1
         return
-    handle = open(out / ".lock", "a")
+    (out / ".cache").mkdir(exist_ok=True)
+    handle = open(out / ".cache" / "lock", "a")
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

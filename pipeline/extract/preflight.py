@@ -12,22 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import DocumentError
+from pipeline.runner_limits import Limits  # noqa: F401  (re-exported)
 
 HEAD_BYTES = 1024  # the PDF header may follow a little junk; readers look this far
 TAIL_BYTES = 2048  # "%%EOF" is looked for this far from the end
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-document limits. memory_mb is address space a worker may add on top of what it starts with."""
-
-    max_mb: float = 200.0
-    max_pages: int = 500
-    max_chars_per_page: int = 200_000
-    max_depth: int = 200  # nesting of PDF objects reachable from a page (real files stay far below 50)
-    max_objects: int = 1_000_000
-    timeout_s: float = 120.0
-    memory_mb: int = 2048
 
 
 @dataclass

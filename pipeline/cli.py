@@ -1,0 +1,230 @@
+"""`threshold`: the command line, a thin shell over the stages' library functions.
+
+Exit status: 0 every document extracted; 1 at least one document failed (the others were still processed and
+published); 2 a usage error (bad option, unreadable manifest, missing input folder); 3 a stage could not
+complete (for example the validation gate refused to publish, or another run holds the output folder).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Any, Callable, Iterator
+
+import typer
+
+from pipeline import __version__
+from pipeline.runner_limits import Limits
+
+EXIT_OK, EXIT_DOCUMENT_FAILED, EXIT_USAGE, EXIT_STAGE_FAILED = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="threshold",
+    help="Turn safeguarding 'levels of need' threshold PDFs into structured, comparable data.\n\n"
+         "Stages run in order and talk through files in the output folder: extract (PDFs -> OUT/interim), "
+         "normalise (common level, domain and theme schema -> OUT/normalised), compare (across frameworks "
+         "-> OUT/compare), publish (validated CSV/JSON, datapackage.json and report.html at the top of OUT). "
+         "`threshold run` runs them all.\n\n"
+         "Exit status: 0 all documents ok; 1 some document failed (the rest still completed); "
+         "2 usage error; 3 a stage could not complete.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+RawDocs = Annotated[Path, typer.Option("--raw-docs", help="Folder of input PDFs, with an optional manifest.yaml "
+                                                          "naming each document's framework and source.")]
+Out = Annotated[Path, typer.Option("--out", help="Output folder: interim files, published datasets, report.")]
+Jobs = Annotated[int, typer.Option("--jobs", "-j", min=0, help="Documents extracted in parallel (0 = one per CPU).")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Re-extract every document even if its PDF and the "
+                                                          "extraction code are unchanged.")]
+Progress = Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar (only on a terminal).")]
+Timeout = Annotated[float, typer.Option("--timeout", min=1, help="Seconds one document may take before it is "
+                                                                 "stopped and marked 'timed out'.")]
+MemoryMb = Annotated[int, typer.Option("--memory-mb", min=64, help="Memory (MiB of address space) one document's "
+                                                                   "worker may add before it is stopped.")]
+MaxPages = Annotated[int, typer.Option("--max-pages", min=1, help="Documents with more pages are refused as too large.")]
+MaxMb = Annotated[float, typer.Option("--max-mb", min=0.001, help="Files larger than this (MB) are refused as too large.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"threshold-pipeline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Print the version and exit.")] = False) -> None:
+    """Turn safeguarding threshold PDFs into structured, comparable data."""
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+def _call(stage: str, func: Callable[[], Any]) -> Any:
+    """Run one stage; map the known failures to exit statuses with a one-line message."""
+    from pipeline.manifest import ManifestError
+    from pipeline.runner_files import FolderBusy
+
+    try:
+        return func()
+    except ManifestError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    except FolderBusy as exc:
+        raise _fail(str(exc), EXIT_STAGE_FAILED) from None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        raise _fail(f"the {stage} stage failed: {type(exc).__name__}: {exc} "
+                    f"(at {Path(where.filename).name}:{where.lineno})", EXIT_STAGE_FAILED) from None
+
+
+def _stage(module: str, name: str) -> Callable:
+    """A stage's entry point, imported only when its command runs."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise _fail(f"{module}.{name} is not available ({exc})", EXIT_STAGE_FAILED) from None
+
+
+def _check_input(raw_docs: Path) -> None:
+    if not raw_docs.is_dir():
+        raise _fail(f"input folder {raw_docs} not found (use --raw-docs)", EXIT_USAGE)
+
+
+def _do_extract(raw_docs: Path, out: Path, jobs: int, no_cache: bool, progress: bool, timeout: float,
+                memory_mb: int, max_pages: int, max_mb: float) -> dict:
+    _check_input(raw_docs)
+    run_extract = _stage("pipeline.extract.stage", "run_extract")
+    limits = Limits(timeout_s=timeout, memory_mb=memory_mb, max_pages=max_pages, max_mb=max_mb)
+    return _call("extract", lambda: run_extract(raw_docs, out, jobs=jobs, use_cache=not no_cache,
+                                                progress=progress, limits=limits))
+
+
+_D = Limits()
+
+
+@app.command()
+def extract(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), jobs: Jobs = 2,
+            no_cache: NoCache = False, progress: Progress = True, timeout: Timeout = _D.timeout_s,
+            memory_mb: MemoryMb = _D.memory_mb, max_pages: MaxPages = _D.max_pages, max_mb: MaxMb = _D.max_mb) -> None:
+    """Extract the indicators of every PDF.
+
+    Reads every PDF in RAW_DOCS and writes OUT/interim: one JSON file per document and run.json with each
+    document's status (ok, failed with a reason, skipped). Unchanged documents come from the cache."""
+    summary = _do_extract(raw_docs, out, jobs, no_cache, progress, timeout, memory_mb, max_pages, max_mb)
+    print_extract_summary(summary, raw_docs, out)
+    raise typer.Exit(EXIT_DOCUMENT_FAILED if summary["failed"] else EXIT_OK)
+
+
+@app.command()
+def normalise(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted")) -> None:
+    """Map onto the common schema.
+
+    Maps each document's levels, areas and domains onto the common schema and tags themes and qualifiers;
+    reads OUT/interim and RAW_DOCS/corrections.yaml, writes OUT/normalised."""
+    run = _stage("pipeline.normalise", "run_normalise")
+    with _locked(out):
+        print_stage_summary("normalise", _call("normalise", lambda: run(raw_docs, out)))
+
+
+@app.command()
+def compare(out: Out = Path("extracted")) -> None:
+    """Compare frameworks and check consistency.
+
+    Compares frameworks theme by theme and checks each one for consistency; reads OUT/normalised, writes
+    OUT/compare."""
+    run = _stage("pipeline.compare", "run_compare")
+    with _locked(out):
+        print_stage_summary("compare", _call("compare", lambda: run(out)))
+
+
+@app.command()
+def publish(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted")) -> None:
+    """Validate and publish the datasets.
+
+    Validates everything and publishes the datasets, datapackage.json and report.html at the top of OUT. If
+    validation fails nothing is published and the previous release stays as it was."""
+    run = _stage("pipeline.publish", "run_publish")
+    with _locked(out):
+        print_stage_summary("publish", _call("publish", lambda: run(raw_docs, out)))
+
+
+@app.command("run")
+def run_all(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), jobs: Jobs = 2,
+            no_cache: NoCache = False, progress: Progress = True, timeout: Timeout = _D.timeout_s,
+            memory_mb: MemoryMb = _D.memory_mb, max_pages: MaxPages = _D.max_pages, max_mb: MaxMb = _D.max_mb) -> None:
+    """Run every stage (the whole pipeline).
+
+    Runs extract, normalise, compare and publish in order. Documents that fail are reported and left out; the
+    others are published, and the exit status is 1 to tell that some failed."""
+    _check_input(raw_docs)
+    with _locked(out):  # one run at a time writes to OUT
+        summary = _do_extract(raw_docs, out, jobs, no_cache, progress, timeout, memory_mb, max_pages, max_mb)
+        print_extract_summary(summary, raw_docs, out)
+        for stage, module, func, args in (("normalise", "pipeline.normalise", "run_normalise", (raw_docs, out)),
+                                          ("compare", "pipeline.compare", "run_compare", (out,)),
+                                          ("publish", "pipeline.publish", "run_publish", (raw_docs, out))):
+            run = _stage(module, func)
+            print_stage_summary(stage, _call(stage, lambda: run(*args)))
+    raise typer.Exit(EXIT_DOCUMENT_FAILED if summary["failed"] else EXIT_OK)
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    from pipeline.runner_files import FolderBusy, folder_lock
+
+    try:
+        lock = folder_lock(out)
+        lock.__enter__()
+    except FolderBusy as exc:
+        raise _fail(str(exc), EXIT_STAGE_FAILED) from None
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def print_extract_summary(summary: dict, raw_docs: Path, out: Path) -> None:
+    """One screen: documents by status, pages, indicators per level, failures."""
+    echo = typer.echo
+    cached = f", {summary['cached']} from cache" if summary["cached"] else ""
+    echo(f"\nExtracted {raw_docs} -> {out} in {summary['seconds']:.1f} s{cached}")
+    echo(f"  documents {summary['documents']}: {summary['ok']} ok, {summary['failed']} failed, "
+         f"{summary['skipped']} skipped; {summary['pages']} pages; {summary['indicators']} indicators")
+    if summary["levels"]:
+        echo("  indicators per level (rank in the document: labels):")
+        for level in summary["levels"]:
+            labels = "; ".join(level["labels"]) or "(no label)"
+            labels = labels if len(labels) <= 58 else labels[:55] + "..."
+            echo(f"    {level['rank']}  {labels:<58} {level['indicators']:>6}")
+    failures = summary["failures"]
+    if failures:
+        echo(f"  not extracted ({len(failures)}):")
+        for failure in failures[:12]:
+            echo(f"    {failure['status']}: {failure['message']}")
+        if len(failures) > 12:
+            echo(f"    ... and {len(failures) - 12} more (see {out / 'interim' / 'run.json'})")
+
+
+def print_stage_summary(stage: str, summary: Any) -> None:
+    """The scalar facts a later stage reports, on one or two lines."""
+    if not isinstance(summary, dict):
+        typer.echo(f"{stage}: done")
+        return
+    facts = [f"{key} {value}" for key, value in summary.items()
+             if isinstance(value, (int, float, str)) and not isinstance(value, bool) and len(str(value)) < 60]
+    typer.echo(f"{stage}: " + ("; ".join(facts[:10]) or "done"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

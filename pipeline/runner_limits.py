@@ -1,0 +1,18 @@
+"""Per-document limits for the extract stage (kept apart so the CLI can show defaults without heavy imports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-document limits. memory_mb is address space a worker may add on top of what it starts with."""
+
+    max_mb: float = 200.0
+    max_pages: int = 500
+    max_chars_per_page: int = 200_000
+    max_depth: int = 200  # nesting of PDF objects reachable from a page (real files stay far below 50)
+    max_objects: int = 1_000_000
+    timeout_s: float = 120.0
+    memory_mb: int = 2048
