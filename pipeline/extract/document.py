@@ -32,7 +32,7 @@ def extract_document(path: Path) -> dict:
     all_blocks: list[Block] = []
     for page, frags in zip(pages, page_frags):
         frags = [f for f in frags if not is_furniture(f, keys)]
-        page_blocks = blocks(frags) + _rotated_blocks(page)
+        page_blocks = blocks(frags, page.hrules) + _rotated_blocks(page)
         all_blocks += sorted(page_blocks, key=lambda b: (b.top, b.x0))
     levels, rows = DocumentStructure(pages, all_blocks).resolve()
     indicators = []

@@ -238,6 +238,11 @@ def _continues(item_last: Fragment, text_x0: float, frag: Fragment) -> bool:
             and abs(frag.size - item_last.size) < 0.6 and frag.bold == item_last.bold)
 
 
+def _rule_between(upper: Fragment, lower: Fragment, hrules: list[Box]) -> bool:
+    x0, x1 = max(upper.x0, lower.x0), min(upper.x1, lower.x1)
+    return any(r.x0 <= x1 and r.x1 >= x0 and upper.bottom - 1 <= r.top <= lower.top + 1 for r in hrules)
+
+
 def _label_continues(last: Fragment, frag: Fragment) -> bool:
     if frag.bullet or not _same_style(last, frag):
         return False
@@ -246,7 +251,7 @@ def _label_continues(last: Fragment, frag: Fragment) -> bool:
     return aligned and -1 <= gap <= 0.8 * last.size and frag.x0 < last.x1 and last.x0 < frag.x1
 
 
-def blocks(frags: list[Fragment]) -> list[Block]:
+def blocks(frags: list[Fragment], hrules: list[Box]) -> list[Block]:
     """Group fragments: a bullet and its hanging-indented wrapped lines; consecutive label lines."""
     frags = sorted(frags, key=lambda f: (f.top, f.x0))
     used = [False] * len(frags)
@@ -264,7 +269,7 @@ def blocks(frags: list[Fragment]) -> list[Block]:
             if cand.top - lines[-1].bottom > 2 * lines[-1].size:
                 break
             ok = _continues(lines[-1], text_x0, cand) if frag.bullet else _label_continues(lines[-1], cand)
-            if ok:
+            if ok and not _rule_between(lines[-1], cand, hrules):
                 used[j] = True
                 lines.append(cand)
         out.append(Block("item" if frag.bullet else "label", lines, frag.page))

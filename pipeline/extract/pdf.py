@@ -98,30 +98,42 @@ def _upright_words(page) -> list[Word]:
             for w in words]
 
 
+def _rotated_runs(chars: list[dict]) -> list[tuple[bool, list[dict]]]:
+    """Characters of one text column split into runs at vertical gaps (one run per label line)."""
+    up = chars[0]["matrix"][1] > 0          # counter-clockwise: text reads bottom to top
+    chars = sorted(chars, key=lambda c: -c["top"] if up else c["top"])
+    runs, current = [], [chars[0]]
+    for prev, c in zip(chars, chars[1:]):
+        height = prev["x1"] - prev["x0"]
+        gap = (prev["top"] - c["bottom"]) if up else (c["top"] - prev["bottom"])
+        if gap > 1.5 * height:
+            runs.append(current)
+            current = []
+        current.append(c)
+    runs.append(current)
+    return [(up, run) for run in runs]
+
+
 def _rotated_labels(chars: list[dict]) -> list[RotatedLabel]:
-    """Join characters drawn at 90 degrees into labels: one text column per line, lines read in order."""
+    """Join characters drawn at 90 degrees into labels: one text column per line, wrapped lines joined."""
     columns: dict[int, list[dict]] = {}
     for c in chars:
         columns.setdefault(round(c["x0"]), []).append(c)
-    lines = []
-    for x, cs in sorted(columns.items()):
-        up = cs[0]["matrix"][1] > 0          # counter-clockwise: text reads bottom to top
-        cs.sort(key=lambda c: -c["top"] if up else c["top"])
-        text = "".join(c["text"] for c in cs)
-        lines.append((x, up, text, cs))
+    lines = [run for _, cs in sorted(columns.items()) for run in _rotated_runs(cs)]
     labels: list[RotatedLabel] = []
-    for x, up, text, cs in lines:
+    for up, cs in lines:
+        text = "".join(c["text"] for c in cs)
         x0 = min(c["x0"] for c in cs)
         x1 = max(c["x1"] for c in cs)
         top = min(c["top"] for c in cs)
         bottom = max(c["bottom"] for c in cs)
         bold = all("bold" in c["fontname"].lower() for c in cs if c["text"].strip())
-        prev = labels[-1] if labels else None
-        # a label wrapped over several text columns: adjacent columns overlapping vertically
-        if prev and x0 - prev.x1 < (x1 - x0) * 1.2 and top < prev.bottom and bottom > prev.top:
+        prev = next((lab for lab in reversed(labels)
+                     if 0 <= x0 - lab.x1 < (x1 - x0) * 1.2 and top < lab.bottom and bottom > lab.top), None)
+        if prev is not None:
             joined = (prev.text.rstrip() + " " + text.strip()) if up else (text.strip() + " " + prev.text.rstrip())
-            labels[-1] = RotatedLabel(joined, prev.x0, min(prev.top, top), x1, max(prev.bottom, bottom),
-                                      prev.bold and bold)
+            labels[labels.index(prev)] = RotatedLabel(joined, prev.x0, min(prev.top, top), x1,
+                                                      max(prev.bottom, bottom), prev.bold and bold)
         else:
             labels.append(RotatedLabel(text.strip(), x0, top, x1, bottom, bold))
     return [lab for lab in labels if lab.text]

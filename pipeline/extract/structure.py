@@ -78,12 +78,20 @@ class DocumentStructure:
     # --- classification ------------------------------------------------------------------------------
 
     def is_heading_like(self, b: Block) -> bool:
-        return not b.rotated and b.kind == "label" and (b.bold or b.size > self.body_size + 0.6) and not b.italic
+        return not b.rotated and b.kind == "label" and (b.bold or b.size >= self.body_size * 1.3) and not b.italic
 
     def style(self, b: Block) -> tuple:
         return (b.bold, round(b.size * 2) / 2)
 
+    def _boxed(self, b: Block) -> bool:
+        """Is the label inside a cell narrower than the content: a rule crosses its band to its right?"""
+        right = max(o.x1 for o in self.by_page[b.page])
+        return any(b.x1 + 1 < r.x0 < right - 20 and r.top < b.bottom - 1 and r.bottom > b.top + 1
+                   for r in self.pages[b.page].vrules)
+
     def _alone_in_band(self, b: Block) -> bool:
+        if self._boxed(b):
+            return False
         for o in self.by_page[b.page]:
             if o is b or o.rotated:
                 continue
@@ -135,7 +143,10 @@ class DocumentStructure:
                         break
                 else:
                     bands.append([b])
-            bands = [sorted(b, key=lambda b: b.x0) for b in bands if len(b) >= 2]
+            items = [b for b in blocks if b.kind == "item"]
+            bands = [sorted(band, key=lambda b: b.x0) for band in bands
+                     if sum(any(i.top > b.bottom and _overlap(b.x0, b.x1, i.x0 - 14, i.x1) > 0 for i in items)
+                            for b in band) >= 2]
             merged: list[list[Block]] = []
             for band in bands:
                 prev = merged[-1] if merged else None
