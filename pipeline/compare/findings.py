@@ -260,12 +260,12 @@ def document_findings(doc: pd.DataFrame, levels: pd.DataFrame, settings: dict) -
 
 def all_findings(indicators: pd.DataFrame, levels: pd.DataFrame, settings: dict) -> list[dict]:
     """Findings for every document (levels-only documents included), sorted for output."""
-    docs = sorted(set(zip(indicators["framework"], indicators["document"])) | set(zip(levels["framework"], levels["document"])))
+    by_doc = dict(iter(indicators.groupby(["framework", "document"], sort=True)))
+    levels_by_doc = dict(iter(levels.groupby(["framework", "document"], sort=True)))
     findings = []
-    for framework, document in docs:
-        doc = indicators[(indicators["framework"] == framework) & (indicators["document"] == document)]
-        lev = levels[(levels["framework"] == framework) & (levels["document"] == document)]
-        findings.extend(document_findings(doc, lev, settings))
+    for key in sorted(set(by_doc) | set(levels_by_doc)):
+        doc = by_doc.get(key, indicators.iloc[0:0])
+        findings.extend(document_findings(doc, levels_by_doc.get(key, levels.iloc[0:0]), settings))
     return sort_findings(findings)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -14,10 +15,20 @@ DOCUMENT_COLUMNS = ("framework", "document", "n_indicators", "primary", "templat
 
 
 def run_compare(out: Path, *, settings: dict | None = None, groups: list[dict] | None = None) -> dict:
-    """Compare the normalised frameworks in OUT and check each document; returns a summary dict."""
+    """Compare the normalised frameworks in OUT and check each document; returns a summary dict.
+
+    The tables are written to a staging folder and moved into OUT/compare only when all are written."""
     out = Path(out)
     data = load_normalised(out)
-    return compare(data, out / "compare", settings or load_settings(), groups or load_early_help_groups())
+    staging = out / ".compare.tmp"
+    if staging.exists():
+        shutil.rmtree(staging)
+    summary = compare(data, staging, settings or load_settings(), groups or load_early_help_groups())
+    final = out / "compare"
+    if final.exists():
+        shutil.rmtree(final)
+    staging.rename(final)
+    return summary
 
 
 def compare(data: Normalised, folder: Path, settings: dict, groups: list[dict]) -> dict:
@@ -50,7 +61,8 @@ def compare(data: Normalised, folder: Path, settings: dict, groups: list[dict]) 
     }
     summary = {
         "frameworks": len(primary), "documents": int(indicators.groupby(["framework", "document"]).ngroups),
-        "indicators": len(indicators), "rows": counts,
+        "indicators": len(indicators), "matches": counts["matches"],
+        "level_disagreements": counts["level_disagreements"], "findings": counts["findings"], "rows": counts,
         "findings_by_kind": dict(sorted(Counter(f["kind"] for f in found).items())),
         "shared_templates": sorted({g for g in group_of.values() if list(group_of.values()).count(g) > 1}),
         "settings": {"match_threshold": settings["matching"]["threshold"], "top_k": settings["matching"]["top_k"],
