@@ -130,7 +130,7 @@ def furniture_keys(pages: list[list[Fragment]], heights: list[float]) -> set[tup
     """Text repeated at the same height on many pages (running headers, footers, page numbers)."""
     counts: Counter = Counter()
     for frags, height in zip(pages, heights):
-        seen = {(_furniture_key(f), round(f.top / 6)) for f in frags if f.top < height * 0.12 or f.bottom > height * 0.9}
+        seen = {(_furniture_key(f), round(f.top / 6)) for f in frags if f.top < height * 0.075 or f.bottom > height * 0.92}
         counts.update(seen)
     need = max(2, int(len(pages) * 0.4))
     return {key for key, n in counts.items() if n >= need}
@@ -243,8 +243,13 @@ def _rule_between(upper: Fragment, lower: Fragment, hrules: list[Box]) -> bool:
     return any(r.x0 <= x1 and r.x1 >= x0 and upper.bottom - 1 <= r.top <= lower.top + 1 for r in hrules)
 
 
+def _caps(frag: Fragment) -> bool:
+    letters = [ch for ch in frag.text if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters)
+
+
 def _label_continues(last: Fragment, frag: Fragment) -> bool:
-    if frag.bullet or not _same_style(last, frag):
+    if frag.bullet or not _same_style(last, frag) or (_caps(last) and not _caps(frag)):
         return False
     gap = frag.top - last.bottom
     aligned = abs(frag.x0 - last.x0) <= 2.5 or abs((frag.x0 + frag.x1) / 2 - (last.x0 + last.x1) / 2) <= 3
@@ -254,6 +259,8 @@ def _label_continues(last: Fragment, frag: Fragment) -> bool:
 def blocks(frags: list[Fragment], hrules: list[Box]) -> list[Block]:
     """Group fragments: a bullet and its hanging-indented wrapped lines; consecutive label lines."""
     frags = sorted(frags, key=lambda f: (f.top, f.x0))
+    crowded = {id(f) for f in frags for o in frags
+               if o is not f and min(f.bottom, o.bottom) - max(f.top, o.top) > 1}
     used = [False] * len(frags)
     out: list[Block] = []
     for i, frag in enumerate(frags):
@@ -269,6 +276,8 @@ def blocks(frags: list[Fragment], hrules: list[Box]) -> list[Block]:
             if cand.top - lines[-1].bottom > 2 * lines[-1].size:
                 break
             ok = _continues(lines[-1], text_x0, cand) if frag.bullet else _label_continues(lines[-1], cand)
+            if ok and frag.bullet == "" and (id(cand) in crowded) != (id(lines[-1]) in crowded):
+                ok = False  # a full-width heading is not continued by one cell of a row
             if ok and not _rule_between(lines[-1], cand, hrules):
                 used[j] = True
                 lines.append(cand)

@@ -72,6 +72,7 @@ class DocumentStructure:
             self.by_page[b.page].append(b)
         items = [b for b in blocks if b.kind == "item"]
         self.body_size = Counter(round(b.lines[0].size, 1) for b in items).most_common(1)[0][0] if items else 10
+        self._heads_cache: dict[int, bool] = {}
         self.wide = self._find_wide()
         self.header_rows = self._find_header_rows()
 
@@ -157,6 +158,13 @@ class DocumentStructure:
             out.extend(merged)
         return out
 
+    def _heads_items(self, lab: Block) -> bool:
+        """A label with bullets directly under it in its own column heads a cell; it is not a row label."""
+        if id(lab) not in self._heads_cache:
+            below = self._below_in_column(lab)
+            self._heads_cache[id(lab)] = below is not None and below.kind == "item"
+        return self._heads_cache[id(lab)]
+
     def _find_header_rows(self) -> set[int]:
         """Bands of column labels whose texts never change among bands of the same table geometry: the level
         headers of a matrix, repeated on every page or table. Bands that change (Health | Education, then
@@ -241,7 +249,7 @@ class DocumentStructure:
         for lab in page_blocks:
             if lab.kind != "label" or lab.x1 > item.x0 - 4 or self.is_wide(lab) or id(lab) in self.header_rows:
                 continue
-            if not (lab.rotated or self.is_heading_like(lab)):
+            if not (lab.rotated or self.is_heading_like(lab)) or self._heads_items(lab):
                 continue
             top, bottom = self._rule_bounds(lab)
             if top is None:
