@@ -1,0 +1,185 @@
+"""Benchmark (`make bench`): extraction speed and memory on the dev corpus and on a 10x copy of it.
+
+For each corpus, a fresh Python process runs the extract stage (2 workers, cache off) while this process
+samples the memory of that process tree. Reported: wall-clock seconds (after imports), seconds per page,
+peak memory (sum of the tree's resident set sizes, sampled every 20 ms) and the largest single process.
+The 10x copy gives every file a distinct name and distinct bytes, so nothing is served from a cache or skipped as
+a duplicate; cost should grow linearly. When the normalise stage exists, normalising the dev corpus is timed too.
+Results are printed and written to bench/results.json (not committed).
+Targets on the 2-core build machine: <= 0.25 s per page, <= 1 GiB peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT / "tests" / "data" / "corpus" / "dev"
+RESULTS = ROOT / "bench" / "results.json"
+TARGET_S_PER_PAGE, TARGET_PEAK_MB = 0.25, 1024
+
+EXTRACT = """
+import json, sys, time
+from pathlib import Path
+from pipeline.extract.stage import run_extract
+start = time.perf_counter()
+summary = run_extract(Path(sys.argv[1]), Path(sys.argv[2]), jobs=int(sys.argv[3]), use_cache=False, progress=False)
+print(json.dumps({"seconds": time.perf_counter() - start, "summary": summary}))
+"""
+
+NORMALISE = """
+import json, sys, time
+from pathlib import Path
+from pipeline.normalise import run_normalise
+start = time.perf_counter()
+run_normalise(Path(sys.argv[1]), Path(sys.argv[2]))
+print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+
+def count_pages(folder: Path) -> int:
+    import pypdfium2 as pdfium
+
+    total = 0
+    for path in sorted(folder.glob("*.pdf")):
+        document = pdfium.PdfDocument(str(path))
+        total += len(document)
+        document.close()
+    return total
+
+
+def tree_rss(pid: int) -> tuple[int, int]:
+    """(sum, max) resident set size in bytes of a process and its descendants; (0, 0) if it is gone."""
+    try:
+        import psutil
+    except ImportError:
+        return 0, 0
+    try:
+        parent = psutil.Process(pid)
+        processes = [parent, *parent.children(recursive=True)]
+    except psutil.Error:
+        return 0, 0
+    sizes = []
+    for process in processes:
+        try:
+            sizes.append(process.memory_info().rss)
+        except psutil.Error:
+            pass
+    return sum(sizes), max(sizes, default=0)
+
+
+def run_measured(script: str, *args: str) -> dict:
+    """Run `script` in a fresh interpreter, sampling its process tree's memory; return its JSON output plus
+    the wall time and memory figures."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", script, *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    peak_sum = peak_one = 0
+    while proc.poll() is None:
+        total, largest = tree_rss(proc.pid)
+        peak_sum, peak_one = max(peak_sum, total), max(peak_one, largest)
+        time.sleep(0.02)
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark step failed ({proc.returncode}):\n{err[-2000:]}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result.update(wall_with_imports=time.perf_counter() - start, peak_mb=peak_sum / 2**20,
+                  largest_process_mb=peak_one / 2**20)
+    return result
+
+
+def make_copies(source: Path, target: Path, times: int) -> None:
+    """`times` copies of every PDF, each with its own name and bytes (a comment after %%EOF)."""
+    for path in sorted(source.glob("*.pdf")):
+        data = path.read_bytes()
+        for k in range(times):
+            suffix = f"\n% benchmark copy {k}\n".encode()
+            (target / f"{path.stem}__copy{k:02d}.pdf").write_bytes(data + suffix)
+
+
+def bench_extract(folder: Path, out: Path, jobs: int) -> dict:
+    pages = count_pages(folder)
+    result = run_measured(EXTRACT, str(folder), str(out), str(jobs))
+    summary = result.pop("summary")
+    return {"documents": summary["documents"], "ok": summary["ok"], "failed": summary["failed"],
+            "pages": pages, "indicators": summary["indicators"], "seconds": round(result["seconds"], 2),
+            "seconds_per_page": round(result["seconds"] / max(pages, 1), 4),
+            "wall_with_imports": round(result["wall_with_imports"], 2), "peak_mb": round(result["peak_mb"], 1),
+            "largest_process_mb": round(result["largest_process_mb"], 1)}
+
+
+def bench_normalise(raw_docs: Path, out: Path) -> dict | None:
+    """Time pipeline.normalise.run_normalise on the dev corpus's extracted output (None if it does not exist)."""
+    try:
+        from pipeline.normalise import run_normalise  # noqa: F401
+    except ImportError:
+        return None
+    try:
+        result = run_measured(NORMALISE, str(raw_docs), str(out))
+    except SystemExit as exc:
+        return {"error": str(exc)[:500]}
+    return {"seconds": round(result["seconds"], 2), "target_seconds": 5.0}
+
+
+def report(name: str, row: dict) -> None:
+    ok_time = "ok" if row["seconds_per_page"] <= TARGET_S_PER_PAGE else "OVER TARGET"
+    ok_mem = "ok" if row["peak_mb"] <= TARGET_PEAK_MB else "OVER TARGET"
+    print(f"{name:>10}: {row['documents']} documents ({row['ok']} ok, {row['failed']} failed), {row['pages']} pages, "
+          f"{row['indicators']} indicators")
+    print(f"{'':>10}  {row['seconds']:.2f} s after imports ({row['wall_with_imports']:.2f} s with them); "
+          f"{row['seconds_per_page']:.3f} s/page [{ok_time}]; peak {row['peak_mb']:.0f} MiB [{ok_mem}], "
+          f"largest process {row['largest_process_mb']:.0f} MiB")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--times", type=int, default=10, help="copies of the corpus for the scaling run")
+    parser.add_argument("--corpus", type=Path, default=DEV)
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} (shared machines vary)")
+    results = {"python": platform.python_version(), "cpus": os.cpu_count(), "jobs": args.jobs,
+               "targets": {"seconds_per_page": TARGET_S_PER_PAGE, "peak_mb": TARGET_PEAK_MB}}
+    with tempfile.TemporaryDirectory(prefix="threshold-bench-") as tmp:
+        tmp = Path(tmp)
+        results["dev"] = bench_extract(args.corpus, tmp / "out-dev", args.jobs)
+        report("dev", results["dev"])
+        normalise = bench_normalise(args.corpus, tmp / "out-dev")
+        results["normalise_dev"] = normalise
+        if normalise is None:
+            print(f"{'normalise':>10}: the normalise stage is not available yet")
+        elif "error" in normalise:
+            print(f"{'normalise':>10}: failed: {normalise['error']}")
+        else:
+            verdict = "ok" if normalise["seconds"] <= normalise["target_seconds"] else "OVER TARGET"
+            print(f"{'normalise':>10}: {normalise['seconds']:.2f} s after imports [{verdict}, target 5 s]")
+        copies = tmp / "copies"
+        copies.mkdir()
+        make_copies(args.corpus, copies, args.times)
+        results[f"dev_x{args.times}"] = big = bench_extract(copies, tmp / "out-copies", args.jobs)
+        report(f"dev x{args.times}", big)
+        shutil.rmtree(copies)
+    ratio = big["seconds"] / max(results["dev"]["seconds"], 1e-9)
+    results["time_ratio"] = round(ratio, 2)
+    print(f"{'scaling':>10}: {args.times}x the pages took {ratio:.1f}x the time "
+          f"(per page {results['dev']['seconds_per_page']:.3f} -> {big['seconds_per_page']:.3f} s)")
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written {RESULTS.relative_to(ROOT)}")
+    missed = any(r["seconds_per_page"] > TARGET_S_PER_PAGE or r["peak_mb"] > TARGET_PEAK_MB
+                 for r in (results["dev"], big))
+    return 1 if (missed and args.strict) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
