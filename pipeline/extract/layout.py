@@ -276,7 +276,7 @@ def blocks(frags: list[Fragment], hrules: list[Box]) -> list[Block]:
             if cand.top - lines[-1].bottom > 2 * lines[-1].size:
                 break
             ok = _continues(lines[-1], text_x0, cand) if frag.bullet else _label_continues(lines[-1], cand)
-            if ok and frag.bullet == "" and (id(cand) in crowded) != (id(lines[-1]) in crowded):
+            if ok and frag.bullet == "" and id(cand) in crowded and id(lines[-1]) not in crowded:
                 ok = False  # a full-width heading is not continued by one cell of a row
             if ok and not _rule_between(lines[-1], cand, hrules):
                 used[j] = True
