@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import DocumentError
+from .bullets import clean_text, join_lines
 from .layout import Block, blocks, fragments, furniture_keys, is_furniture
 from .pdf import open_pdf, read_page
 from .structure import DocumentStructure
@@ -13,6 +14,24 @@ from .structure import DocumentStructure
 def _rotated_blocks(page) -> list[Block]:
     return [Block("label", [], page.number, rotated=True, text_override=r.text, _box=(r.x0, r.top, r.x1, r.bottom))
             for r in page.rotated]
+
+
+def _join_page_continuations(pages: list[list[Block]]) -> None:
+    """A bullet cut by a page break goes on at the top of the next page as plain text at the bullet's text
+    indent, above anything else in its column: append it to the last bullet of that column and drop it."""
+    for prev, page in zip(pages, pages[1:]):
+        for lab in [b for b in page if b.kind == "label" and not b.rotated and not b.bold and b.lines]:
+            above = [b for b in page if b is not lab and b.bottom <= lab.top + 1 and b.x0 < lab.x1 and lab.x0 < b.x1]
+            if above:
+                continue
+            column = [b for b in prev if b.kind == "item" and abs(b.x0 - lab.x0) <= 2]
+            if not column:
+                continue
+            last = max(column, key=lambda b: b.bottom)
+            if any(b.top > last.bottom - 1 and b.x0 < last.x1 and last.x0 < b.x1 for b in prev if b is not last):
+                continue  # something follows that bullet in its column: it was not cut
+            last.text_override = clean_text(join_lines([last.text, lab.text]))
+            page.remove(lab)
 
 
 def extract_document(path: Path) -> dict:
@@ -29,11 +48,12 @@ def extract_document(path: Path) -> dict:
         raise DocumentError("no_text")
     page_frags = [fragments(p) for p in pages]
     keys = furniture_keys(page_frags, [p.height for p in pages])
-    all_blocks: list[Block] = []
+    per_page: list[list[Block]] = []
     for page, frags in zip(pages, page_frags):
         frags = [f for f in frags if not is_furniture(f, keys)]
-        page_blocks = blocks(frags, page.hrules) + _rotated_blocks(page)
-        all_blocks += sorted(page_blocks, key=lambda b: (b.top, b.x0))
+        per_page.append(sorted(blocks(frags, page.hrules) + _rotated_blocks(page), key=lambda b: (b.top, b.x0)))
+    _join_page_continuations(per_page)
+    all_blocks = [b for page_blocks in per_page for b in page_blocks]
     levels, rows = DocumentStructure(pages, all_blocks).resolve()
     indicators = []
     for seq, r in enumerate(rows):

@@ -130,7 +130,9 @@ def furniture_keys(pages: list[list[Fragment]], heights: list[float]) -> set[tup
     """Text repeated at the same height on many pages (running headers, footers, page numbers)."""
     counts: Counter = Counter()
     for frags, height in zip(pages, heights):
-        seen = {(_furniture_key(f), round(f.top / 6)) for f in frags if f.top < height * 0.075 or f.bottom > height * 0.92}
+        bands = Counter(round(f.top / 3) for f in frags)
+        seen = {(_furniture_key(f), round(f.top / 6)) for f in frags
+                if (f.top < height * 0.075 or f.bottom > height * 0.92) and bands[round(f.top / 3)] < 3}
         counts.update(seen)
     need = max(2, int(len(pages) * 0.4))
     return {key for key, n in counts.items() if n >= need}

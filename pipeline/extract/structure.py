@@ -269,6 +269,8 @@ class DocumentStructure:
         for o in self.by_page[item.page]:
             if o.kind != "label" or o.rotated or o.bottom > item.top + 1:
                 continue
+            if not self.is_wide(o) and not self.is_heading_like(o):
+                continue  # plain text in a column (a description cell) heads nothing
             if _overlap(item.x0 - 14, item.x1, o.x0, o.x1) <= 0 and not self.is_wide(o):
                 continue
             if o.x1 <= item.x0 - 4 and not self.is_wide(o):
@@ -352,11 +354,12 @@ class DocumentStructure:
             rotated_rows = [r for r in rows if r.rotated]
             domain = cell or (plain_rows[0].text if plain_rows else None)
             area = rotated_rows[0].text if rotated_rows else (plain_rows[1].text if len(plain_rows) > 1 else None)
+            if carried_rows and carried_rows[2] == n_heads:
+                # a table row or merged cell continued from an earlier page keeps its labels
+                domain = domain or (None if plain_rows else carried_rows[0])
+                area = area or carried_rows[1]
             if rows:
                 carried_rows = (plain_rows[0].text if plain_rows else None, area, n_heads)
-            elif carried_rows and carried_rows[2] == n_heads:
-                domain = domain or carried_rows[0]
-                area = area or carried_rows[1]
             # remaining roles from headings below the level
             inner = [h for c, h in sorted(stack.items(), key=lambda kv: self._prominence(kv[0]), reverse=True)
                      if lc_rank is None or self._prominence(c) < lc_rank]
