@@ -33,7 +33,7 @@ def rc4(key: bytes, data: bytes) -> bytes:
 
 def _pdf_string(text: str) -> bytes:
     escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    return b"(" + escaped.encode("latin-1", "replace") + b")"
+    return b"(" + escaped.encode("cp1252", "replace") + b")"
 
 
 def text_content(lines: list[str], *, size: int = 11, top: int = 760, leading: int = 14) -> bytes:
@@ -96,6 +96,14 @@ def _page_objects(contents: list[bytes], *, first: int = 3, resources: str | Non
 def text_pdf(pages: list[list[str]]) -> bytes:
     """A PDF with one page per list of text lines."""
     return build_pdf(_page_objects([text_content(lines) for lines in pages]))
+
+
+def huge_text_pdf(n_chars: int) -> bytes:
+    """One page carrying `n_chars` tiny characters (a pathological page)."""
+    line = "x" * 1000
+    content = f"BT /F1 1 Tf 1 TL 10 830 Td".encode() + b"".join(
+        _pdf_string(line) + b" Tj T*" for _ in range(n_chars // len(line))) + b" ET"
+    return build_pdf(_page_objects([content]))
 
 
 def blank_pdf(n_pages: int) -> bytes:

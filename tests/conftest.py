@@ -1,0 +1,45 @@
+"""Shared fixtures: the dev corpus (PDFs + truth files), small hand-built PDFs, input folders in tmp."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+DEV_CORPUS = TESTS / "data" / "corpus" / "dev"
+if str(TESTS) not in sys.path:  # so tests can `import pdfgen`
+    sys.path.insert(0, str(TESTS))
+
+# The two documents raw_docs/ holds: one per framework, each in its council's own layout.
+GOOD_PDFS = ("milton-keynes__level_grid__v1.pdf", "worcestershire__level_tables__v1.pdf")
+
+
+def load_truth(pdf_name: str) -> dict:
+    """The truth YAML beside a dev PDF."""
+    return yaml.safe_load((DEV_CORPUS / pdf_name.replace(".pdf", ".truth.yaml")).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def dev_corpus() -> Path:
+    return DEV_CORPUS
+
+
+@pytest.fixture
+def raw_folder(tmp_path):
+    """Factory: an input folder in tmp with copies of dev PDFs and any extra files given as bytes."""
+
+    def make(dev_names=(), extra: dict[str, bytes] | None = None, name: str = "raw") -> Path:
+        folder = tmp_path / name
+        folder.mkdir(exist_ok=True)
+        for pdf in dev_names:
+            shutil.copy(DEV_CORPUS / pdf, folder / pdf)
+        for file_name, data in (extra or {}).items():
+            (folder / file_name).write_bytes(data)
+        return folder
+
+    return make
