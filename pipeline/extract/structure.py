@@ -312,6 +312,9 @@ class DocumentStructure:
         rows_out = []
         for b in self.blocks:
             if id(b) in head_ids:
+                current = stack.get(self.style(b))
+                if current is not None and _norm(current.text) == _norm(b.text):
+                    continue  # a table title repeated on a new page: the same section goes on
                 rank = self._prominence(self.style(b))
                 stack = {c: h for c, h in stack.items() if self._prominence(c) > rank}
                 stack[self.style(b)] = b
