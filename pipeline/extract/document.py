@@ -21,7 +21,8 @@ def _join_page_continuations(pages: list[list[Block]]) -> None:
     indent, above anything else in its column: append it to the last bullet of that column and drop it."""
     for prev, page in zip(pages, pages[1:]):
         for lab in [b for b in page if b.kind == "label" and not b.rotated and not b.bold and b.lines]:
-            above = [b for b in page if b is not lab and b.bottom <= lab.top + 1 and b.x0 < lab.x1 and lab.x0 < b.x1]
+            above = [b for b in page if b is not lab and b.bottom <= lab.top + 1 and b.x0 < lab.x1 and lab.x0 < b.x1
+                     and not b.bold]  # a repeated header row may stand above the cut-off text
             if above:
                 continue
             column = [b for b in prev if b.kind == "item" and abs(b.x0 - lab.x0) <= 2]
