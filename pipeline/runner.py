@@ -41,14 +41,27 @@ def _address_space() -> int:
     return 0
 
 
-def _child(conn, func: Callable, args: tuple, memory_mb: int | None, cpu_s: float | None) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Linux: have the kernel kill this worker when the parent dies (even by SIGKILL)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _child(conn, parent: int, func: Callable, args: tuple, memory_mb: int | None, cpu_s: float | None) -> None:
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     release_inherited_locks()
     if memory_mb:
         limit = _address_space() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    if cpu_s:  # a safety net if the parent dies: a runaway child still stops
+    if cpu_s:  # a second safety net: a runaway child stops even if nobody watches it
         seconds = int(cpu_s) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
     try:
@@ -101,7 +114,7 @@ def run_isolated(
             while pending and len(active) < jobs:
                 key, args = pending.pop()
                 receive, send = context.Pipe(duplex=False)
-                proc = context.Process(target=_child, args=(send, func, args, memory_mb, cpu_s), daemon=True)
+                proc = context.Process(target=_child, args=(send, os.getpid(), func, args, memory_mb, cpu_s), daemon=True)
                 proc.start()
                 send.close()
                 active[receive] = (key, proc, time.monotonic())

@@ -1,0 +1,201 @@
+"""Interrupted runs, full disks, stale and half-written files: nothing is lost or left half-written, and the
+next run recovers on its own."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import DEV_CORPUS, GOOD_PDFS, ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pipeline.extract
+import pipeline.extract.stage as stage
+from pipeline.extract.stage import run_extract
+from pipeline.runner_files import TMP_MARK, FolderBusy, atomic_write_bytes, folder_lock
+
+
+def tmp_leftovers(out: Path) -> list[Path]:
+    return [p for p in out.rglob("*") if TMP_MARK in p.name]
+
+
+def output_files(out: Path) -> dict[str, bytes]:
+    """Every deterministic file a run writes (run-record.json holds times; the cache and lock are private)."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".cache" not in p.parts and p.name != "run-record.json"}
+
+
+def fake_extractor(path):
+    """A quick stand-in for the real extractor, for tests of the stage's own bookkeeping."""
+    text = path.read_bytes()[-40:].hex()
+    return {"pages": 1, "levels": [{"rank": 1, "label": "Universal", "description": None}],
+            "indicators": [{"seq": 0, "page": 1, "bbox": [1.0, 2.0, 3.0, 4.0], "level_label": "Universal",
+                            "level_rank": 1, "area": "", "domain": "", "text": text}], "warnings": []}
+
+
+# --- atomic writes -------------------------------------------------------------------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(old=st.binary(max_size=2000), new=st.binary(max_size=2000), failing=st.sampled_from(["fsync", "replace", ""]))
+def test_atomic_write_leaves_old_or_new_never_half(tmp_path_factory, old, new, failing):
+    folder = tmp_path_factory.mktemp("atomic")
+    target = folder / "table.csv"
+    target.write_bytes(old)
+    real = getattr(os, failing) if failing else None
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    try:
+        if failing:
+            setattr(os, failing, disk_full)
+        atomic_write_bytes(target, new)
+    except OSError:
+        assert failing and target.read_bytes() == old
+    else:
+        assert not failing and target.read_bytes() == new
+    finally:
+        if failing:
+            setattr(os, failing, real)
+    assert [p.name for p in folder.iterdir()] == ["table.csv"]
+
+
+def test_write_failure_half_way_keeps_the_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "run.json"
+    target.write_text("old")
+    real_fdopen = os.fdopen
+
+    def half_writing_fdopen(fd, mode="r", *args, **kwargs):
+        handle = real_fdopen(fd, mode, *args, **kwargs)
+
+        class Half:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                handle.close()
+
+            def write(self, data):
+                handle.write(data[: len(data) // 2])
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+        return Half()
+
+    monkeypatch.setattr(os, "fdopen", half_writing_fdopen)
+    with pytest.raises(OSError):
+        atomic_write_bytes(target, b"new content " * 100)
+    assert target.read_text() == "old" and list(tmp_path.iterdir()) == [target]
+
+
+# --- cache and stale files -----------------------------------------------------------------------------------
+
+def test_half_written_cache_and_tmp_leftovers_are_recovered(raw_folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline.extract, "extract_document", fake_extractor)
+    folder, out = raw_folder(GOOD_PDFS), tmp_path / "out"
+    first = run_extract(folder, out, progress=False)
+    clean = output_files(out)
+    cache_files = sorted((out / stage.CACHE_DIR).glob("*.json"))
+    assert first["ok"] == 2 and len(cache_files) == 2
+    cache_files[0].write_text(cache_files[0].read_text()[:50])  # a cache entry cut short
+    (out / "interim" / f".{GOOD_PDFS[0]}{TMP_MARK}x").write_text("{")  # what a killed run leaves
+    (out / stage.CACHE_DIR / f".x.json{TMP_MARK}y").write_text("{")
+    second = run_extract(folder, out, progress=False)
+    assert (second["ok"], second["cached"]) == (2, 1)
+    assert json.loads(cache_files[0].read_text())["indicators"]  # rewritten whole
+    assert output_files(out) == clean and tmp_leftovers(out) == []
+
+
+def test_cache_never_serves_a_changed_file_or_changed_code(raw_folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline.extract, "extract_document", fake_extractor)
+    folder, out = raw_folder(GOOD_PDFS), tmp_path / "out"
+    run_extract(folder, out, progress=False)
+    assert run_extract(folder, out, progress=False)["cached"] == 2
+    with open(folder / GOOD_PDFS[0], "ab") as handle:
+        handle.write(b"\n% edited\n")
+    assert run_extract(folder, out, progress=False)["cached"] == 1
+    record = json.loads((out / "interim" / GOOD_PDFS[0].replace(".pdf", ".json")).read_text())
+    assert record["indicators"][0]["text"] == fake_extractor(folder / GOOD_PDFS[0])["indicators"][0]["text"]
+    monkeypatch.setattr(stage, "code_version", lambda raw_docs: "f" * 64)
+    assert run_extract(folder, out, progress=False)["cached"] == 0
+
+
+def test_stale_interim_files_are_removed(raw_folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline.extract, "extract_document", fake_extractor)
+    folder, out = raw_folder(GOOD_PDFS), tmp_path / "out"
+    run_extract(folder, out, progress=False)
+    (folder / GOOD_PDFS[0]).unlink()  # document removed
+    (folder / GOOD_PDFS[1]).write_bytes(b"%PDF-1.4\ngarbage\n%%EOF\n")  # document replaced by a broken one
+    summary = run_extract(folder, out, progress=False)
+    assert summary["documents"] == 1 and summary["failed"] == 1
+    assert sorted(p.name for p in (out / "interim").glob("*.json")) == ["run.json"]
+    rows = json.loads((out / "interim" / "run.json").read_text())["documents"]
+    assert [(r["document"], r["status"], r["reason"]) for r in rows] == [(GOOD_PDFS[1], "failed", "corrupt")]
+
+
+def test_a_second_concurrent_run_is_refused(raw_folder, tmp_path):
+    out = tmp_path / "out"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom pipeline.runner_files import folder_lock\n"
+                               "with folder_lock(sys.argv[1]):\n    print('locked', flush=True)\n    time.sleep(60)",
+                               str(out)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(FolderBusy, match="another run"):
+            run_extract(raw_folder(GOOD_PDFS[:1]), out, progress=False)
+    finally:
+        holder.kill()
+        holder.wait()
+    with folder_lock(out):  # a killed holder leaves nothing behind
+        pass
+
+
+# --- real runs: interrupted, then recovered; deterministic -----------------------------------------------------
+
+EXTRACT = ("import sys\nfrom pathlib import Path\nfrom pipeline.extract.stage import run_extract\n"
+           "run_extract(Path(sys.argv[1]), Path(sys.argv[2]), jobs=1, progress=False)")
+SOME_PDFS = (*GOOD_PDFS, "milton-keynes__list__v1.pdf", "worcestershire__list__v1.pdf")
+
+
+@pytest.fixture(scope="module")
+def clean_run(tmp_path_factory):
+    """The reference: one uninterrupted run on a few real dev PDFs."""
+    folder, out = tmp_path_factory.mktemp("raw"), tmp_path_factory.mktemp("out")
+    for name in SOME_PDFS:
+        (folder / name).write_bytes((DEV_CORPUS / name).read_bytes())
+    summary = run_extract(folder, out, progress=False)
+    assert summary["ok"] == len(SOME_PDFS), summary["failures"]
+    return folder, out
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
+def test_interrupted_extraction_recovers(clean_run, tmp_path, signum):
+    folder, reference = clean_run
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-c", EXTRACT, str(folder), str(out)], cwd=ROOT,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list((out / stage.CACHE_DIR).glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signum)
+    assert proc.wait(timeout=30) != 0  # stopped before it finished
+    assert not (out / "interim" / "run.json").exists()
+    summary = run_extract(folder, out, progress=False)
+    assert summary["ok"] == len(SOME_PDFS) and summary["cached"] >= 1
+    assert output_files(out) == output_files(reference) and tmp_leftovers(out) == []
+
+
+def test_runs_are_deterministic_with_and_without_cache(clean_run, tmp_path):
+    folder, reference = clean_run
+    cached = run_extract(folder, reference, progress=False)
+    assert cached["cached"] == len(SOME_PDFS)
+    fresh_out = tmp_path / "fresh"
+    run_extract(folder, fresh_out, jobs=2, use_cache=False, progress=False)
+    assert output_files(fresh_out) == output_files(reference)
+    assert not (fresh_out / stage.CACHE_DIR).exists() or not list((fresh_out / stage.CACHE_DIR).glob("*.json"))
