@@ -1,0 +1,29 @@
+"""Extract every dev PDF once per test session (two processes) and index the rows for the extraction tests."""
+
+from __future__ import annotations
+
+import functools
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from pipeline.extract import extract_document
+
+DEV_CORPUS = Path(__file__).resolve().parent / "data" / "corpus" / "dev"
+
+
+@functools.lru_cache(maxsize=1)
+def extracted_corpus() -> dict[str, dict]:
+    pdfs = sorted(DEV_CORPUS.glob("*.pdf"))
+    with ProcessPoolExecutor(2) as pool:
+        records = list(pool.map(extract_document, pdfs))
+    return {r["document"]: r for r in records}
+
+
+def rows(document: str) -> list[dict]:
+    return extracted_corpus()[document]["indicators"]
+
+
+def row_with(document: str, text_start: str) -> dict:
+    found = [r for r in rows(document) if r["text"].startswith(text_start)]
+    assert len(found) == 1, f"{len(found)} rows start with {text_start!r} in {document}"
+    return found[0]

@@ -1,0 +1,110 @@
+"""One test per layout problem, on the dev PDFs, asserting concrete rows."""
+
+from __future__ import annotations
+
+from extract_support import extracted_corpus, row_with, rows
+from pipeline.extract.bullets import clean_text, join_lines
+from pipeline.extract.structure import strip_numbering
+
+
+def _context(row: dict) -> tuple:
+    return row["level_label"], row["area"], row["domain"]
+
+
+def test_rotated_side_label_gives_the_area():
+    # LibreOffice draws the rotated label as characters read bottom to top; Chromium as upright glyphs turned
+    for doc in ("milton-keynes__level_tables__v1.pdf", "milton-keynes__level_tables__h3.pdf"):
+        row = row_with(doc, "Good height/weight")
+        assert _context(row) == ("Universal", "DEVELOPMENT OF THE BABY OR CHILD", "Health")
+
+
+def test_merged_area_cell_covers_every_row_it_spans():
+    doc = "worcestershire__level_tables__v1.pdf"
+    assert _context(row_with(doc, "Attends school / college regularly")) == (
+        "Universal Services", "CHILD'S DEVELOPMENTAL NEEDS", "Education")
+    assert _context(row_with(doc, "Appropriately dressed for different settings")) == (
+        "Universal Services", "CHILD'S DEVELOPMENTAL NEEDS", "Social Presentation")
+
+
+def test_table_continued_over_a_page_break_keeps_its_labels():
+    doc = "milton-keynes__level_tables__v2.pdf"
+    row = row_with(doc, "Escalating or serious domestic abuse")
+    first_page = min(r["page"] for r in rows(doc) if r["level_label"] == "CHILDREN SOCIAL CARE")
+    assert row["page"] > first_page
+    assert _context(row) == ("CHILDREN SOCIAL CARE", "PARENTS & CARERS", "Basic care, safety and protection")
+
+
+def test_bullet_cut_by_a_page_break_is_one_indicator():
+    doc = "worcestershire__matrix__v2.pdf"
+    assert row_with(doc, "Demonstrates feelings of")["text"] == "Demonstrates feelings of belonging and acceptance"
+
+
+def test_inline_domain_heading_inside_another_cell():
+    doc = "worcestershire__level_tables__v1.pdf"
+    assert row_with(doc, "Puts self or others in danger")["domain"] == "Emotional and Behavioural Development"
+    assert row_with(doc, "Persistently demonstrates extremist views")["domain"] == "Identity"
+    assert row_with(doc, "Drug and alcohol abuse / suspected dealing")["domain"] == "Education"
+
+
+def test_repeated_header_row_is_dropped_and_names_the_levels():
+    doc = "milton-keynes__matrix__v1.pdf"
+    record = extracted_corpus()[doc]
+    assert [lv["label"] for lv in record["levels"]] == [
+        "Universal", "EARLY HELP ADDITIONAL NEEDS", "EARLY HELP TARGETED INTERVENTION", "CHILDREN SOCIAL CARE"]
+    texts = {r["text"] for r in record["indicators"]}
+    assert not texts & {"Universal", "Area of need", "Description", "EARLY HELP ADDITIONAL NEEDS"}
+    assert len({r["page"] for r in record["indicators"]}) > 3  # the matrix runs over several pages
+
+
+def test_bullets_outside_the_indicator_tables_are_not_indicators():
+    for doc in ("milton-keynes__level_grid__v1.pdf", "worcestershire__list__v2.pdf"):
+        texts = " ".join(r["text"] for r in rows(doc)).lower()
+        assert "legitimate purpose for sharing" not in texts            # consent questions in the introduction
+        assert "make sure staff know how to recognise" not in texts     # roles and responsibilities
+    assert not any(r["text"].startswith("babies and children who are not yet able to speak")
+                   for r in rows("worcestershire__list__v2.pdf"))       # vulnerable groups in the introduction
+
+
+def test_unruled_grid_reads_cells_from_whitespace_and_shading():
+    doc = "worcestershire__level_grid__v2.pdf"
+    assert _context(row_with(doc, "Attends school / college regularly")) == (
+        "Universal Services", "CHILD'S DEVELOPMENTAL NEEDS", "Education")
+    assert _context(row_with(doc, "Good quality early attachments")) == (
+        "Universal Services", "CHILD'S DEVELOPMENTAL NEEDS", "Emotional and Behavioural Development")
+
+
+def test_level_banner_label_stops_before_its_description():
+    record = extracted_corpus()["milton-keynes__level_grid__v1.pdf"]
+    level2 = record["levels"][1]
+    assert level2["label"] == "EARLY HELP ADDITIONAL NEEDS"
+    assert level2["description"].startswith("Children whose needs require some extra support")
+
+
+def test_list_headings_give_level_area_and_domain():
+    row = row_with("milton-keynes__list__v1.pdf", "Good height/weight")
+    assert _context(row) == ("Universal", "DEVELOPMENT OF THE BABY OR CHILD", "Health")
+
+
+def test_every_row_has_page_and_bbox_inside_the_page():
+    for record in extracted_corpus().values():
+        for r in record["indicators"]:
+            x0, top, x1, bottom = r["bbox"]
+            assert 1 <= r["page"] <= record["pages"]
+            assert 0 <= x0 < x1 and 0 <= top < bottom
+
+
+def test_bullet_glyphs_ligatures_and_hyphenation_are_cleaned():
+    assert clean_text("\uf0b7 Persistent truanting") == "Persistent truanting"
+    assert clean_text("(cid:127) Homeless – or imminent") == "Homeless – or imminent"
+    assert clean_text("ﬁnancial diﬃculties") == "financial difficulties"
+    assert join_lines(["Develop-", "ment delayed"]) == "Development delayed"
+    assert join_lines(["Developing independent and self-", "care skills"]) == "Developing independent and self-care skills"
+    for text in ("Homeless – or imminent", "Parents/carers able to manage"):
+        assert clean_text(clean_text(text)) == clean_text(text)
+
+
+def test_level_numbering_is_stripped_from_labels():
+    assert strip_numbering("LEVEL ONE Level of Need: Universal Services") == "Universal Services"
+    assert strip_numbering("Level 2 – EARLY HELP ADDITIONAL NEEDS") == "EARLY HELP ADDITIONAL NEEDS"
+    assert strip_numbering("Tier 3: Targeted") == "Targeted"
+    assert strip_numbering("Level 4") == "Level 4"

@@ -1,0 +1,58 @@
+"""Every dev PDF scored against its truth file with the project's scorer (rapidfuzz installed: exact scores)."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from extract_support import DEV_CORPUS, extracted_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+# Known shortfalls, kept visible: each fails the bar today and must start passing once fixed (strict xfail).
+KNOWN_SHORTFALLS = {
+    # a domain label wrapped across a page break ("Family & Social" / "Relationships") is read as two labels
+    "worcestershire__level_tables__v2": "domain label split by a page break",
+    # a rotated area label cut by a page break ("PARENTING" / "CAPACITY") is read as two labels
+    "worcestershire__level_tables__v3": "rotated area label split by a page break",
+}
+
+
+def _scorer():
+    spec = importlib.util.spec_from_file_location("score_extraction", ROOT / "tools" / "score_extraction.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def scores(tmp_path_factory):
+    scorer = _scorer()
+    assert scorer.EXACT, "rapidfuzz must be installed for exact scores"
+    pred = tmp_path_factory.mktemp("score") / "indicators.csv"
+    with pred.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["document", "level_label", "area", "domain", "text"])
+        writer.writeheader()
+        for record in extracted_corpus().values():
+            for row in record["indicators"]:
+                writer.writerow({"document": record["document"], **{k: row[k] for k in writer.fieldnames[1:]}})
+    truths = sorted(DEV_CORPUS.glob("*.truth.yaml"))
+    import yaml
+    preds = scorer.load_pred(pred)
+    out = {}
+    for truth in truths:
+        doc = yaml.safe_load(truth.read_text(encoding="utf-8"))
+        name = truth.name.replace(".truth.yaml", "")
+        out[name] = scorer.score_doc(doc, [p for p in preds if scorer.doc_key(p["document"]) == name], 90.0)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(p.name.replace(".truth.yaml", "") for p in DEV_CORPUS.glob("*.truth.yaml")))
+def test_document_meets_the_bar(scores, name, request):
+    if name in KNOWN_SHORTFALLS:
+        request.applymarker(pytest.mark.xfail(reason=KNOWN_SHORTFALLS[name], strict=True))
+    score = scores[name]
+    assert score["text_f1"] >= 0.99, score
+    assert score["tuple_f1"] >= 0.97, score
