@@ -104,3 +104,11 @@ def test_missing_column_names_the_column(tmp_path):
     (folder / "indicators.csv").write_text("indicator_id,framework,document\nx-1,x,x.pdf\n", encoding="utf-8")
     with pytest.raises(CompareInputError, match=r"indicators\.csv: missing columns .*level_rank"):
         run_compare(tmp_path)
+
+
+def test_vocabulary_without_early_help_groups_names_the_file(tmp_path):
+    from pipeline.compare.io import load_early_help_groups
+    bad = tmp_path / "themes.yaml"
+    bad.write_text("themes: []\n", encoding="utf-8")
+    with pytest.raises(CompareInputError, match=r"themes\.yaml: no early_help_groups"):
+        load_early_help_groups(bad)

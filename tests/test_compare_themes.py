@@ -94,7 +94,7 @@ def test_early_help_group_coverage():
     assert len(coverage) == len(groups) == 20
     assert coverage["fgm"]["mentioned"] and coverage["fgm"]["canonical_levels"] == [4]
     assert coverage["young_carer"]["mentioned"] and coverage["young_carer"]["n_indicators"] == 1
-    family = coverage["family_substance_mental_health_domestic_abuse"]
+    family = coverage["family_circumstances"]
     assert family["mentioned"] and family["themes_found"] == ["domestic_abuse"]
     assert "parental_substance_misuse" in family["themes_missing"]
     assert not coverage["own_substance_misuse"]["mentioned"], "a protective statement is not a mention"

@@ -14,6 +14,7 @@ import pandas as pd
 import yaml
 
 DATA_DIR = Path(__file__).parent / "data"
+THEMES_FILE = Path(__file__).parent.parent / "data" / "themes.yaml"  # the normaliser's theme vocabulary
 
 INDICATOR_COLUMNS = (
     "indicator_id", "framework", "document", "page", "seq", "level_label", "level_rank", "canonical_level",
@@ -43,11 +44,17 @@ def load_settings(path: Path | None = None) -> dict:
 
 
 def load_early_help_groups(path: Path | None = None) -> list[dict]:
-    """Working Together 2023 early-help groups, each {id, label, themes}."""
-    groups = _read_yaml(path or DATA_DIR / "early_help_groups.yaml").get("groups") or []
-    for group in groups:
-        if not group.get("id") or not group.get("themes"):
-            raise CompareInputError(f"{path or DATA_DIR / 'early_help_groups.yaml'}: group {group!r} needs an id and themes")
+    """Working Together 2023 early-help groups, each {id, label, themes}, from the theme vocabulary's
+    `early_help_groups` (one source for the normalise and compare stages)."""
+    path = path or THEMES_FILE
+    groups = []
+    for entry in _read_yaml(path).get("early_help_groups") or []:
+        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("themes"):
+            raise CompareInputError(f"{path}: early-help group {entry!r} needs an id and themes")
+        groups.append({"id": str(entry["id"]), "label": str(entry.get("wording") or entry["id"]),
+                       "themes": [str(t) for t in entry["themes"]]})
+    if not groups:
+        raise CompareInputError(f"{path}: no early_help_groups listed")
     return groups
 
 
