@@ -107,3 +107,14 @@ def test_level_area_counts_full_grid_with_zeros_and_unmapped():
     counts = {(r["canonical_level"], r["canonical_area"]): r["n_indicators"] for r in level_area_counts(frame(rows))}
     assert len(counts) == 13
     assert counts[(1, CD)] == 1 and counts[(2, CD)] == 2 and counts[(4, FE)] == 0 and counts[(None, "")] == 1
+
+
+def test_protective_themes_are_not_placements():
+    """themes may carry the protective ones too (marked in protective_themes): only concerns place a theme."""
+    rows = make_rows("ggg", [(1, 1, CD, "health", "No substance misuse", "child_substance_misuse"),
+                             (3, 3, CD, "health", "Substance misuse affecting school, no mental health concern",
+                              "child_substance_misuse;child_mental_health")])
+    rows[0]["protective_themes"] = "child_substance_misuse"
+    rows[1]["protective_themes"] = "child_mental_health"
+    cells = theme_levels(frame(rows))
+    assert [(c["theme"], c["canonical_level"]) for c in cells] == [("child_substance_misuse", 3)]

@@ -22,8 +22,8 @@ def group_coverage(indicators: pd.DataFrame, groups: list[dict]) -> list[dict]:
         records = doc.to_dict("records")
         for group in groups:
             wanted = set(group["themes"])
-            hits = [r for r in records if wanted & set(r["themes"])]
-            found = sorted({t for r in hits for t in r["themes"] if t in wanted})
+            hits = [r for r in records if wanted & set(r["concern_themes"])]
+            found = sorted({t for r in hits for t in r["concern_themes"] if t in wanted})
             rows.append({
                 "framework": framework, "document": document, "group": group["id"], "group_label": group["label"],
                 "mentioned": bool(hits),

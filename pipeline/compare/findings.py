@@ -120,7 +120,7 @@ def _near(left: list[dict], right: list[dict], score: float) -> dict:
 def _by_theme(records: list[dict]) -> dict[str, list[dict]]:
     themes: dict[str, list[dict]] = defaultdict(list)
     for row in records:
-        for theme in row["themes"]:
+        for theme in row["concern_themes"]:
             themes[theme].append(row)
     return themes
 

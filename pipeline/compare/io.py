@@ -107,6 +107,9 @@ def prepare_indicators(frame: pd.DataFrame, path: Path = Path("indicators.csv"))
         frame[column] = _objects(frame, [split_list(v) for v in frame[column]])
     for column in ("severity", "frequency", "age_condition", "canonical_area", "text_normalised"):
         frame[column] = [str(v).strip() for v in frame[column]]
+    # themes may include the protective ones (a subset marked in protective_themes): concerns are the rest
+    frame["concern_themes"] = _objects(frame, [tuple(t for t in themes if t not in set(protective))
+                                               for themes, protective in zip(frame["themes"], frame["protective_themes"])])
     if frame["indicator_id"].duplicated().any():
         dups = sorted(frame.loc[frame["indicator_id"].duplicated(), "indicator_id"].unique())[:5]
         raise CompareInputError(f"{path}: duplicate indicator_id values, e.g. {', '.join(dups)}")

@@ -90,7 +90,7 @@ def top_matches(frame: pd.DataFrame, settings: dict) -> list[dict]:
 
 def _polarity(row: dict) -> int:
     """+1 a concern (has themes), -1 a protective statement (only protective themes), 0 untagged."""
-    if row["themes"]:
+    if row["concern_themes"]:
         return 1
     return -1 if row["protective_themes"] else 0
 
@@ -114,7 +114,7 @@ def _same_level(a, b) -> bool | None:
 
 def level_disagreements(matches: list[dict], indicators: pd.DataFrame) -> list[dict]:
     """Matched pairs (either direction) whose canonical levels differ; each unordered pair once, A < B by framework."""
-    themes = dict(zip(indicators["indicator_id"], indicators["themes"]))
+    themes = dict(zip(indicators["indicator_id"], indicators["concern_themes"]))
     same_level_in = _same_level_partners(matches)
     pairs: dict[tuple[str, str], dict] = {}
     for m in matches:

@@ -18,7 +18,7 @@ def theme_levels(indicators: pd.DataFrame) -> list[dict]:
     """One row per (theme, framework, canonical level) with the indicators behind the cell (concern themes only)."""
     cells: dict[tuple, list[dict]] = defaultdict(list)
     for row in indicators.to_dict("records"):
-        for theme in row["themes"]:
+        for theme in row["concern_themes"]:
             cells[(theme, row["framework"], row["document"], row["canonical_level"])].append(row)
     rows = []
     for (theme, framework, document, level), members in cells.items():
