@@ -1,0 +1,259 @@
+"""report.html: one self-contained page (inline styles and script, no network) for people to read.
+
+Sections: a summary per framework (documents, levels, indicators per level and area, consistency findings), a
+theme x framework heatmap of canonical levels, the level disagreements between frameworks, and every indicator
+linked to its page in the source PDF (a relative link from OUT to the PDF in raw_docs, with #page=N).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter, defaultdict
+from html import escape
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import quote
+
+from pipeline.publish.tables import Table, split_list
+
+LEVEL_NAMES = {1: "universal", 2: "additional", 3: "complex", 4: "specialist"}
+LEVEL_COLOURS = {1: "#cfe8c4", 2: "#fde58a", 3: "#f9a65a", 4: "#d9483b"}
+_ID_COLUMN = re.compile(r"(^|_)indicators?(_ids?|_[ab])?($|_)")
+
+CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2430;background:#fafafa}
+header{background:#1f3a5f;color:#fff;padding:18px 28px}header h1{margin:0 0 4px;font-size:22px}
+header p{margin:0;opacity:.85}nav{background:#fff;border-bottom:1px solid #ddd;padding:8px 28px;position:sticky;top:0;z-index:2}
+nav a{margin-right:18px;color:#1f3a5f;text-decoration:none;font-weight:600}main{padding:8px 28px 40px}
+h2{border-bottom:2px solid #1f3a5f;padding-bottom:4px;margin-top:34px}h3{margin:22px 0 6px}
+table{border-collapse:collapse;margin:8px 0 14px;background:#fff}th,td{border:1px solid #d6d9de;padding:4px 7px;vertical-align:top;text-align:left}
+th{background:#eef1f5;font-weight:600}td.num,th.num{text-align:right}.muted{color:#6b7280}
+.card{background:#fff;border:1px solid #d6d9de;border-radius:6px;padding:10px 16px;margin:14px 0}
+.heatmap td.cell{text-align:center;min-width:74px;font-weight:600}.heatmap td.empty{background:#f3f4f6;color:#9ca3af}
+.legend span{display:inline-block;padding:2px 10px;margin-right:6px;border-radius:3px;font-size:12px}
+.sev-high{color:#b91c1c;font-weight:600}.sev-medium{color:#b45309;font-weight:600}.sev-low{color:#4b5563}
+details{margin:8px 0}summary{cursor:pointer;font-weight:600}input[type=search]{padding:5px 8px;width:320px;margin:6px 0}
+td.text{max-width:560px}code{font-size:12px}
+"""
+
+SCRIPT = """
+document.querySelectorAll('input[data-filter]').forEach(function (box) {
+  box.addEventListener('input', function () {
+    var needle = box.value.toLowerCase();
+    document.querySelectorAll(box.getAttribute('data-filter') + ' tbody tr').forEach(function (row) {
+      row.style.display = row.textContent.toLowerCase().indexOf(needle) === -1 ? 'none' : '';
+    });
+  });
+});
+"""
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+
+def _e(value: Any) -> str:
+    return "" if value is None else escape(str(value))
+
+
+def pdf_href(out: Path, raw_docs: Path, document: str, page: Any) -> str:
+    """Relative link from OUT/report.html to the PDF's page."""
+    rel = Path(os.path.relpath(Path(raw_docs).resolve() / document, Path(out).resolve())).as_posix()
+    return quote(rel) + (f"#page={page}" if page else "")
+
+
+def _table(headers: list[str], rows: Iterable[list[str]], cls: str = "", numeric: Iterable[int] = ()) -> str:
+    numeric = set(numeric)
+    head = "".join(f'<th class="num">{_e(h)}</th>' if i in numeric else f"<th>{_e(h)}</th>"
+                   for i, h in enumerate(headers))
+    body = "".join("<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
+                                    for i, c in enumerate(row)) + "</tr>" for row in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _level_badge(level: Any) -> str:
+    if level not in LEVEL_COLOURS:
+        return '<span class="muted">unmapped</span>'
+    return f'<span title="{LEVEL_NAMES[level]}">{level}</span>'
+
+
+def _ind_link(indicator_id: str) -> str:
+    return f'<a href="#ind-{_e(indicator_id)}"><code>{_e(indicator_id)}</code></a>'
+
+
+def _id_cell(value: Any, known: set[str]) -> str:
+    ids = [i for i in str(value or "").split(";") if i.strip()]
+    return " ".join(_ind_link(i) if i in known else _e(i) for i in ids)
+
+
+# ----------------------------------------------------------------------------------------------- sections
+
+def heatmap_cells(tables: dict[str, Table]) -> dict[tuple[str, str], list[int]]:
+    """(theme, framework) -> canonical levels of the indicators raising that theme as a concern."""
+    cells: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for r in tables["indicator_themes"].rows:
+        if not r["protective"] and r["canonical_level"] is not None:
+            cells[(r["theme"], r["framework"])].append(r["canonical_level"])
+    return cells
+
+
+def heatmap_section(tables: dict[str, Table]) -> str:
+    cells = heatmap_cells(tables)
+    frameworks = [f["framework"] for f in tables["frameworks"].rows]
+    labels = {t["theme"]: t["label"] for t in tables["themes"].rows}
+    themes = sorted({t for t, _ in cells})
+
+    def spread(theme: str) -> tuple:
+        levels = [lv for fw in frameworks for lv in cells.get((theme, fw), [])]
+        lows = [min(cells[(theme, fw)]) for fw in frameworks if (theme, fw) in cells]
+        return (-(max(lows) - min(lows)), -(max(levels) - min(levels)), theme)
+
+    rows = []
+    for theme in sorted(themes, key=spread):
+        row = [f'<span title="{_e(theme)}">{_e(labels.get(theme, theme))}</span>']
+        for fw in frameworks:
+            levels = cells.get((theme, fw))
+            if not levels:
+                row.append("")
+                continue
+            low, high = min(levels), max(levels)
+            span = f"{low}" if low == high else f"{low}&ndash;{high}"
+            style = (f"background:{LEVEL_COLOURS[low]}" if low == high else
+                     f"background:linear-gradient(90deg,{LEVEL_COLOURS[low]},{LEVEL_COLOURS[high]})")
+            row.append((style, f'{span} <span class="muted">({len(levels)})</span>'))
+        rows.append(row)
+    head = "".join(f"<th>{_e(fw)}</th>" for fw in frameworks)
+    body = []
+    for row in rows:
+        tds = [f"<th>{row[0]}</th>"]
+        for cell in row[1:]:
+            tds.append('<td class="cell empty">&middot;</td>' if not cell else
+                       f'<td class="cell" style="{cell[0]}">{cell[1]}</td>')
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    legend = "".join(f'<span style="background:{c}">{lv} {LEVEL_NAMES[lv]}</span>' for lv, c in LEVEL_COLOURS.items())
+    return (f'<section id="heatmap"><h2>Themes &times; frameworks: canonical levels</h2>'
+            f'<p>Each cell gives the lowest&ndash;highest canonical level at which the framework places indicators '
+            f'raising the theme (number of indicators in brackets); themes on which frameworks disagree most come '
+            f'first.</p><p class="legend">{legend}</p>'
+            f'<table class="heatmap" id="heatmap-table"><thead><tr><th>Theme</th>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></section>')
+
+
+def generic_table(table: Table | None, known: set[str], empty: str, table_id: str) -> str:
+    if table is None:
+        return f'<p class="muted">{empty}</p>'
+    if not table.rows:
+        return f'<p class="muted">None.</p>'
+    headers = table.columns
+    numeric = [i for i, f in enumerate(table.spec.fields) if f.type in ("integer", "number")]
+    rows = []
+    for r in table.rows:
+        cells = []
+        for f in table.spec.fields:
+            value = r.get(f.name)
+            if f.type == "string" and _ID_COLUMN.search(f.name):
+                cells.append(_id_cell(value, known))
+            elif f.name == "severity":
+                cells.append(f'<span class="sev-{_e(value)}">{_e(value)}</span>')
+            else:
+                cells.append(_e(f.csv(value)))
+        rows.append(cells)
+    return _table(headers, rows, cls=table_id, numeric=numeric).replace("<table ", f'<table id="{table_id}" ', 1)
+
+
+def framework_section(fw: dict, tables: dict[str, Table], known: set[str]) -> str:
+    docs = [d for d in tables["documents"].rows if d["framework"] == fw["framework"]]
+    parts = [f'<div class="card" id="fw-{_e(fw["framework"])}"><h3>{_e(fw["framework"])}: '
+             f'{_e(fw.get("partnership") or fw.get("authority") or "")}</h3>',
+             f'<p>{_e(fw.get("title"))} <span class="muted">({_e(fw.get("published") or "undated")}; '
+             f'{fw["documents"]} document(s), {fw["indicators"]} indicators)</span></p>']
+    for doc in docs:
+        parts.append(_document_summary(doc, tables))
+    findings = tables.get("findings")
+    if findings is not None:
+        mine = [r for r in findings.rows if r.get("framework") == fw["framework"]]
+        kinds = Counter(str(r.get("kind")) for r in mine)
+        parts.append(f"<h4>Consistency findings ({len(mine)})</h4>")
+        if mine:
+            parts.append("<p>" + ", ".join(f"{_e(k)}: {n}" for k, n in sorted(kinds.items())) + "</p>")
+            sub = Table(findings.spec, mine)
+            parts.append(generic_table(sub, known, "", f"findings-{fw['framework']}"))
+        else:
+            parts.append('<p class="muted">No findings.</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _document_summary(doc: dict, tables: dict[str, Table]) -> str:
+    levels = [r for r in tables["levels"].rows if r["document"] == doc["document"]]
+    inds = [r for r in tables["indicators"].rows if r["document"] == doc["document"]]
+    areas = sorted({r["area"] or "" for r in inds})
+    per = Counter((r["level_rank"], r["area"] or "") for r in inds)
+    head = ["Rank", "Level (as printed)", "Canonical", "Indicators", *[a or "(no area)" for a in areas]]
+    rows = [[str(lv["level_rank"]), _e(lv["level_label"]), _level_badge(lv["canonical_level"]),
+             str(lv["indicators"]), *[str(per.get((lv["level_rank"], a), 0)) for a in areas]] for lv in levels]
+    numeric = [0, 3, *range(4, 4 + len(areas))]
+    return (f'<p><b>{_e(doc["document"])}</b> <span class="muted">{doc["pages"]} pages, '
+            f'{doc["indicators"]} indicators</span></p>'
+            + _table(head, rows, cls="levels", numeric=numeric))
+
+
+def indicators_section(tables: dict[str, Table], out: Path, raw_docs: Path) -> str:
+    parts = ['<section id="indicators"><h2>All indicators</h2><p>Each page link opens the source PDF at the '
+             'indicator\'s page (the PDF must sit in the input folder next to this output folder).</p>'
+             '<input type="search" placeholder="Filter indicators..." data-filter="table.indicators" '
+             'aria-label="Filter indicators">']
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for r in tables["indicators"].rows:
+        by_doc[r["document"]].append(r)
+    for doc in tables["documents"].rows:
+        rows = []
+        for r in by_doc.get(doc["document"], []):
+            link = pdf_href(out, raw_docs, r["document"], r["page"])
+            rows.append([f'<a id="ind-{_e(r["indicator_id"])}"></a><code>{_e(r["indicator_id"])}</code>',
+                         f'{r["level_rank"]}. {_e(r["level_label"])}', _level_badge(r["canonical_level"]),
+                         _e(r["area"]), _e(r["domain"]), _e(r["text"]),
+                         _e(" ".join(split_list(r.get("themes")))),
+                         f'<a href="{_e(link)}">p.&nbsp;{r["page"]}</a>'])
+        parts.append(f'<details><summary>{_e(doc["framework"])} &middot; {_e(doc["document"])} '
+                     f'({len(rows)})</summary>'
+                     + _table(["Id", "Level", "Canonical", "Area", "Domain", "Text", "Themes", "Source"], rows,
+                              cls="indicators") + "</details>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def not_published_section(run: list[dict]) -> str:
+    bad = [r for r in run if r.get("status") and r.get("status") != "ok"]
+    if not bad:
+        return ""
+    rows = [[_e(r.get("document")), _e(r.get("status")), _e(r.get("reason")), _e(r.get("detail"))] for r in bad]
+    return ('<section id="not-published"><h2>Documents not published</h2>'
+            + _table(["Document", "Status", "Reason", "Detail"], rows) + "</section>")
+
+
+def render(tables: dict[str, Table], *, out: Path, raw_docs: Path, version: str, title: str,
+           run: list[dict] | None = None) -> str:
+    known = {r["indicator_id"] for r in tables["indicators"].rows}
+    frameworks = tables["frameworks"].rows
+    n_ind = len(tables["indicators"].rows)
+    summary = "".join(framework_section(fw, tables, known) for fw in frameworks)
+    disagreements = generic_table(tables.get("level_disagreements"), known,
+                                  "The compare stage wrote no level_disagreements table.", "disagreements")
+    body = (
+        f'<header><h1>{_e(title)}</h1><p>Version {_e(version)} &middot; {len(frameworks)} framework(s) &middot; '
+        f'{len(tables["documents"].rows)} document(s) &middot; {n_ind} indicators</p></header>'
+        '<nav><a href="#frameworks">Frameworks</a><a href="#heatmap">Heatmap</a>'
+        '<a href="#disagreements-section">Disagreements</a><a href="#indicators">Indicators</a>'
+        '<a href="data_docs/index.html">Validation (Data Docs)</a><a href="changelog.md">Changelog</a></nav><main>'
+        f'<section id="frameworks"><h2>Frameworks</h2>{summary}</section>'
+        + heatmap_section(tables)
+        + '<section id="disagreements-section"><h2>Level disagreements between frameworks</h2>'
+          '<p>Equivalent indicators placed at different canonical levels.</p>'
+        + disagreements + "</section>"
+        + indicators_section(tables, out, raw_docs)
+        + not_published_section(run or [])
+        + "</main>")
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{_e(title)}</title><link rel=\"icon\" href=\"data:,\"><style>{CSS}</style></head>"
+            f"<body>{body}<script>{SCRIPT}</script></body></html>\n")

@@ -1,0 +1,82 @@
+"""Where an indicator came from: render its PDF page to PNG with the indicator's box highlighted."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+from pipeline.publish.release import Releases
+
+
+class ShowError(LookupError):
+    """The indicator or its source PDF cannot be found."""
+
+
+def find_indicator(out: Path, indicator_id: str) -> dict:
+    """The indicator's row from the published table (or the normalised one before anything is published)."""
+    for path in (Path(out) / "indicators.csv", Path(out) / "normalised" / "indicators.csv"):
+        if path.is_file():
+            with open(path, encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    if row.get("indicator_id") == indicator_id:
+                        return row
+            raise ShowError(f"{path}: no indicator with id {indicator_id!r}")
+    raise ShowError(f"{out}: no indicators table (run the pipeline first)")
+
+
+def _raw_docs(out: Path, raw_docs: Path | None) -> list[Path]:
+    if raw_docs is not None:
+        return [Path(raw_docs)]
+    candidates = []
+    current = Releases(out).current()
+    record = current / "release.json" if current else None
+    if record and record.is_file():
+        candidates.append(Path(json.loads(record.read_text(encoding="utf-8")).get("raw_docs", "")))
+    return candidates + [Path(out).resolve().parent / "raw_docs"]
+
+
+def source_pdf(out: Path, document: str, raw_docs: Path | None = None) -> Path:
+    for folder in _raw_docs(out, raw_docs):
+        path = folder / document
+        if folder.name and path.is_file():
+            return path
+    raise ShowError(f"{document}: source PDF not found (give the input folder with raw_docs=...)")
+
+
+def render_indicator(out: Path, indicator_id: str, png_path: Path, *, raw_docs: Path | None = None,
+                     resolution: int = 110) -> dict:
+    """Render the indicator's page to `png_path` with its bbox outlined and shaded; returns what was drawn
+    (document, page, bbox, png path, and a warning when the PDF's hash differs from the published one)."""
+    import pdfplumber
+
+    row = find_indicator(Path(out), indicator_id)
+    pdf_path = source_pdf(Path(out), row["document"], raw_docs)
+    page_no = int(row["page"])
+    bbox = tuple(float(row[k]) for k in ("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom"))
+    info = {"indicator_id": indicator_id, "document": row["document"], "page": page_no, "bbox": list(bbox),
+            "text": row.get("text", ""), "png": str(png_path), "warning": ""}
+    published = _published_sha(Path(out), row["document"])
+    if published and hashlib.sha256(pdf_path.read_bytes()).hexdigest() != published:
+        info["warning"] = f"{pdf_path} differs from the published document (sha256); the box may be off"
+    with pdfplumber.open(pdf_path) as pdf:
+        if not 1 <= page_no <= len(pdf.pages):
+            raise ShowError(f"{pdf_path}: has {len(pdf.pages)} pages, indicator {indicator_id} says page {page_no}")
+        page = pdf.pages[page_no - 1]
+        image = page.to_image(resolution=resolution)
+        pad = 2
+        box = (max(0, bbox[0] - pad), max(0, bbox[1] - pad), min(page.width, bbox[2] + pad),
+               min(page.height, bbox[3] + pad))
+        image.draw_rect(box, fill=(255, 214, 0, 70), stroke=(220, 20, 60), stroke_width=3)
+        Path(png_path).parent.mkdir(parents=True, exist_ok=True)
+        image.save(str(png_path), format="PNG")
+    return info
+
+
+def _published_sha(out: Path, document: str) -> str:
+    path = out / "documents.csv"
+    if not path.is_file():
+        return ""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return next((r.get("sha256", "") for r in csv.DictReader(handle) if r.get("document") == document), "")

@@ -1,0 +1,233 @@
+"""Test support for the publish stage: build an OUT folder the way the earlier stages would, straight from the
+dev corpus truth files (real indicator wording, levels, areas, domains and the hand canonical mapping).
+
+Pages and boxes are spread over the document's real pages (the truth files do not record positions); themes
+come from a small keyword vocabulary; the comparison tables are computed from those rows with simple rules.
+This module holds no tests itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+import pdfplumber
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT / "tests" / "data" / "corpus" / "dev"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+
+INDICATOR_COLUMNS = [
+    "indicator_id", "framework", "document", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "seq",
+    "level_label", "level_rank", "canonical_level", "area", "domain", "canonical_area", "canonical_dimensions",
+    "dimensions_inferred", "text", "text_normalised", "themes", "protective_themes", "severity", "frequency",
+    "age_condition", "corrections"]
+
+# A small keyword vocabulary standing in for the normalise stage's themes.
+THEMES = {
+    "neet": ("NEET", ["neet", "not in education"]),
+    "domestic_abuse": ("Domestic abuse", ["domestic abuse", "domestic violence"]),
+    "substance_misuse": ("Substance misuse", ["substance", "alcohol", "drug"]),
+    "mental_health": ("Mental health", ["mental health", "self-harm", "suicid"]),
+    "school_attendance": ("School attendance", ["attendance", "truant", "absence"]),
+    "housing": ("Housing", ["housing", "homeless", "accommodation"]),
+    "fgm": ("FGM", ["fgm", "female genital"]),
+    "neglect": ("Neglect", ["neglect"]),
+    "offending": ("Offending", ["offend", "criminal", "crime"]),
+    "sexual_health": ("Sexual health", ["sexual", "pregnan", "conception"]),
+    "hygiene": ("Hygiene", ["hygiene"]),
+    "attachment": ("Attachment", ["attachment"]),
+}
+
+
+def truth_files(names: list[str]) -> list[Path]:
+    return [DEV / f"{name}.truth.yaml" for name in names]
+
+
+def _tag(text: str) -> tuple[list[str], list[str]]:
+    low = text.lower()
+    hits = sorted(t for t, (_, words) in THEMES.items() if any(w in low for w in words))
+    if low.startswith(("no ", "good ")):
+        return [], hits
+    return hits, []
+
+
+def _qualifiers(text: str) -> tuple[str, str, str]:
+    low = text.lower()
+    severity = "severe" if "severe" in low or "serious" in low else ("mild" if "minor" in low else "")
+    frequency = "persistent" if "persistent" in low or "chronic" in low else (
+        "occasional" if "occasional" in low else "")
+    age = ""
+    for n in ("13", "16", "18"):
+        if f"under {n}" in low:
+            age = f"under {n}"
+    return severity, frequency, age
+
+
+def indicator_id(framework: str, parts: tuple, k: int) -> str:
+    digest = hashlib.sha1("|".join([*map(str, parts), str(k)]).encode("utf-8")).hexdigest()
+    return f"{framework}-{digest[:10]}"
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+
+
+def build_raw_docs(raw_docs: Path, names: list[str]) -> None:
+    """Copy the dev PDFs and write a manifest from their truth files."""
+    raw_docs.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for name in names:
+        truth = yaml.safe_load((DEV / f"{name}.truth.yaml").read_text(encoding="utf-8"))
+        shutil.copyfile(DEV / f"{name}.pdf", raw_docs / f"{name}.pdf")
+        entries.append({"file": f"{name}.pdf", "framework": truth["slug"], "authority": truth["authority"],
+                        "partnership": truth["partnership"], "title": truth["title"],
+                        "published": str(truth["published"]), "source": "https://example.org/" + truth["slug"],
+                        "licence": "Open Government Licence v3.0", "attribution": truth["partnership"],
+                        "sha256": hashlib.sha256((raw_docs / f"{name}.pdf").read_bytes()).hexdigest()})
+    (raw_docs / "manifest.yaml").write_text(yaml.safe_dump({"documents": entries}, sort_keys=False),
+                                            encoding="utf-8")
+
+
+def _document_rows(name: str, raw_docs: Path) -> tuple[dict, list[dict], list[dict]]:
+    truth = yaml.safe_load((DEV / f"{name}.truth.yaml").read_text(encoding="utf-8"))
+    pdf_path = raw_docs / f"{name}.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        sizes = [(float(p.width), float(p.height)) for p in pdf.pages]
+    framework, document = truth["slug"], f"{name}.pdf"
+    canon = truth["canonical"]
+    levels = {lv["id"]: (rank, lv) for rank, lv in enumerate(truth["levels"], start=1)}
+    level_rows = [{"framework": framework, "document": document, "level_rank": rank, "level_label": lv["label"],
+                   "canonical_level": canon["levels"][lv["id"]], "description": lv.get("description") or ""}
+                  for rank, lv in levels.values()]
+    seen: dict[tuple, int] = defaultdict(int)
+    rows, interim_indicators = [], []
+    n = len(truth["indicators"])
+    for seq, ind in enumerate(truth["indicators"]):
+        rank, level = levels[ind["level"]]
+        page = 1 + min(len(sizes) - 1, seq * len(sizes) // n)
+        width, height = sizes[page - 1]
+        slot = seq % 20
+        bbox = [round(width * 0.1, 2), round(60 + slot * (height - 120) / 20, 2), round(width * 0.6, 2),
+                round(60 + slot * (height - 120) / 20 + 11, 2)]
+        area, domain = ind.get("area") or "", ind.get("domain") or ""
+        key = (document, level["label"], area, domain, ind["text"])
+        k = seen[key]
+        seen[key] += 1
+        themes, protective = _tag(ind["text"])
+        severity, frequency, age = _qualifiers(ind["text"])
+        dims = canon.get("domains", {}).get(ind.get("domain")) or []
+        rows.append({
+            "indicator_id": indicator_id(framework, key, k), "framework": framework, "document": document,
+            "page": page, "bbox_x0": bbox[0], "bbox_top": bbox[1], "bbox_x1": bbox[2], "bbox_bottom": bbox[3],
+            "seq": seq, "level_label": level["label"], "level_rank": rank,
+            "canonical_level": canon["levels"][ind["level"]], "area": area, "domain": domain,
+            "canonical_area": canon.get("areas", {}).get(ind.get("area")) or "",
+            "canonical_dimensions": ";".join(dims), "dimensions_inferred": "false", "text": ind["text"],
+            "text_normalised": ind["text"].lower(), "themes": ";".join(themes),
+            "protective_themes": ";".join(protective), "severity": severity, "frequency": frequency,
+            "age_condition": age, "corrections": ""})
+        interim_indicators.append({"seq": seq, "page": page, "bbox": bbox, "level_label": level["label"],
+                                   "level_rank": rank, "area": area, "domain": domain, "text": ind["text"]})
+    interim = {"document": document, "framework": framework,
+               "sha256": hashlib.sha256(pdf_path.read_bytes()).hexdigest(), "pages": len(sizes),
+               "levels": [{"rank": rank, "label": lv["label"], "description": lv.get("description")}
+                          for rank, lv in levels.values()],
+               "indicators": interim_indicators, "warnings": []}
+    return interim, rows, level_rows
+
+
+def _compare_tables(rows: list[dict]) -> dict[str, tuple[list[str], list[dict]]]:
+    cells: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        for theme in filter(None, r["themes"].split(";")):
+            cells[(theme, r["framework"])].append(r)
+    theme_levels = [{"theme": t, "framework": f, "levels": ";".join(sorted({str(r["canonical_level"]) for r in rs})),
+                     "min_level": min(r["canonical_level"] for r in rs),
+                     "max_level": max(r["canonical_level"] for r in rs),
+                     "indicator_ids": ";".join(r["indicator_id"] for r in rs)} for (t, f), rs in sorted(cells.items())]
+    disagreements = []
+    for theme in sorted({t for t, _ in cells}):
+        per_fw = {f: min(rs, key=lambda r: (r["canonical_level"], r["seq"])) for (t, f), rs in cells.items()
+                  if t == theme}
+        if len(per_fw) == 2:
+            a, b = (per_fw[f] for f in sorted(per_fw))
+            if a["canonical_level"] != b["canonical_level"]:
+                disagreements.append({"theme": theme, "indicator_a": a["indicator_id"], "framework_a": a["framework"],
+                                      "level_a": a["canonical_level"], "text_a": a["text"], "page_a": a["page"],
+                                      "indicator_b": b["indicator_id"], "framework_b": b["framework"],
+                                      "level_b": b["canonical_level"], "text_b": b["text"], "page_b": b["page"],
+                                      "score": 0.5})
+    findings = []
+    per_fw: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        per_fw[(r["framework"], r["document"], r["text"].lower())].append(r)
+    for (fw, _doc, _t), rs in sorted(per_fw.items()):
+        if len(rs) > 1:
+            same = len({r["level_rank"] for r in rs}) == 1
+            findings.append({"framework": fw, "kind": "duplicate" if same else "duplicate_across_levels",
+                             "severity": "low" if same else "medium",
+                             "message": f"'{rs[0]['text']}' appears {len(rs)} times",
+                             "indicator_ids": ";".join(r["indicator_id"] for r in rs),
+                             "pages": ";".join(str(r["page"]) for r in rs)})
+    def cols(table):
+        return list(table[0]) if table else ["framework"]
+    return {"theme_levels": (cols(theme_levels), theme_levels),
+            "level_disagreements": (cols(disagreements), disagreements),
+            "findings": (cols(findings), findings)}
+
+
+def build_out(out: Path, raw_docs: Path, names: list[str]) -> Path:
+    """Write OUT/interim, OUT/normalised and OUT/compare for the named dev documents."""
+    build_raw_docs(raw_docs, names)
+    all_rows, all_levels, run = [], [], []
+    for name in names:
+        interim, rows, levels = _document_rows(name, raw_docs)
+        (out / "interim").mkdir(parents=True, exist_ok=True)
+        (out / "interim" / f"{name}.json").write_text(json.dumps(interim, indent=1), encoding="utf-8")
+        run.append({"document": interim["document"], "framework": interim["framework"], "status": "ok",
+                    "reason": "", "detail": ""})
+        all_rows += rows
+        all_levels += levels
+    (out / "interim" / "run.json").write_text(json.dumps(run, indent=1), encoding="utf-8")
+    write_csv(out / "normalised" / "indicators.csv", INDICATOR_COLUMNS, all_rows)
+    write_csv(out / "normalised" / "levels.csv", list(all_levels[0]), all_levels)
+    write_csv(out / "normalised" / "themes.csv", ["theme", "label", "description"],
+              [{"theme": t, "label": label, "description": f"Mentions of {label.lower()}"}
+               for t, (label, _) in sorted(THEMES.items())])
+    for name, (columns, rows) in _compare_tables(all_rows).items():
+        write_csv(out / "compare" / f"{name}.csv", columns, rows)
+    return out
+
+
+def edit_csv(path: Path, edit) -> None:
+    """Rewrite a CSV through `edit(rows) -> rows` (rows as dicts of text)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns, rows = list(reader.fieldnames), list(reader)
+    write_csv(path, columns, edit(rows))
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    """Bytes of every published file reachable from OUT's top level (following the release links), except
+    the folders the earlier stages own."""
+    files = {}
+    for entry in sorted(Path(out).iterdir()):
+        if entry.name.startswith(".") or entry.name in ("interim", "normalised", "compare"):
+            continue
+        paths = [entry] if entry.is_file() else sorted(p for p in entry.rglob("*") if p.is_file())
+        for path in paths:
+            files[str(path.relative_to(out))] = path.read_bytes()
+    return files
