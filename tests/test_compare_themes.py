@@ -41,7 +41,7 @@ def test_theme_levels_cells_carry_their_indicator_ids():
 def test_spread_ranks_the_theme_frameworks_disagree_on():
     spread = {r["theme"]: r for r in theme_spread(theme_levels(_three_frameworks()), {})}
     neet, fgm, carer = spread["neet"], spread["fgm"], spread["young_carer"]
-    assert (neet["lowest_level"], neet["highest_level"], neet["entry_spread"]) == (2, 4, 2)
+    assert (neet["min_level"], neet["max_level"], neet["entry_spread"]) == (2, 4, 2)
     assert neet["entry_levels"] == ["aaa:2", "bbb:3", "ccc:4"]
     assert neet["mean_level_min"] == 2.5 and neet["mean_spread"] == 1.5
     assert neet["disagreement_rank"] == 1 and fgm["disagreement_rank"] == 2 and fgm["entry_spread"] == 0

@@ -8,7 +8,7 @@ import pandas as pd
 
 THEME_LEVEL_COLUMNS = ("theme", "framework", "document", "canonical_level", "n_indicators", "indicator_ids", "pages")
 THEME_SPREAD_COLUMNS = (
-    "theme", "n_frameworks", "n_template_groups", "frameworks", "lowest_level", "highest_level", "entry_levels",
+    "theme", "n_frameworks", "n_template_groups", "frameworks", "min_level", "max_level", "entry_levels",
     "entry_level_min", "entry_level_max", "entry_spread", "mean_level_min", "mean_level_max", "mean_spread",
     "disagreement_rank",
 )
@@ -60,7 +60,7 @@ def _spread_row(theme: str, per_fw: dict[str, list[tuple[int, int]]], template_g
     return {
         "theme": theme, "n_frameworks": len(frameworks),
         "n_template_groups": len({template_group.get(fw, fw) for fw in frameworks}),
-        "frameworks": frameworks, "lowest_level": min(all_levels), "highest_level": max(all_levels),
+        "frameworks": frameworks, "min_level": min(all_levels), "max_level": max(all_levels),
         "entry_levels": [f"{fw}:{entry[fw]}" for fw in frameworks],
         "entry_level_min": min(entry.values()), "entry_level_max": max(entry.values()),
         "entry_spread": max(entry.values()) - min(entry.values()),
