@@ -185,6 +185,8 @@ def inventory(raw_docs: Path, *, check_hashes: bool = True) -> Inventory:
         documents.append(Document(file=path.name, path=path, listed=True, **fields))
         if check_hashes and entry["sha256"] and sha256_file(path) != entry["sha256"]:
             warnings.append(f"{path.name}: sha256 differs from {MANIFEST_NAME} (the file changed? update the entry)")
+    if not documents:
+        warnings.append(f"{raw_docs}: no PDF files found")
     found = {d.file for d in documents}
     missing = sorted(name for name in entries if name not in found)
     for name in missing:

@@ -24,6 +24,14 @@ def load_truth(pdf_name: str) -> dict:
     return yaml.safe_load((DEV_CORPUS / pdf_name.replace(".pdf", ".truth.yaml")).read_text(encoding="utf-8"))
 
 
+def fake_extractor(path):
+    """A quick stand-in for the real extractor, for tests of the stage's own bookkeeping."""
+    text = path.read_bytes()[-40:].hex()
+    return {"pages": 1, "levels": [{"rank": 1, "label": "Universal", "description": None}],
+            "indicators": [{"seq": 0, "page": 1, "bbox": [1.0, 2.0, 3.0, 4.0], "level_label": "Universal",
+                            "level_rank": 1, "area": "", "domain": "", "text": text}], "warnings": []}
+
+
 @pytest.fixture(scope="session")
 def dev_corpus() -> Path:
     return DEV_CORPUS

@@ -11,7 +11,7 @@ import time
 
 import pdfgen
 import pytest
-from conftest import DEV_CORPUS, GOOD_PDFS, load_truth
+from conftest import DEV_CORPUS, GOOD_PDFS, fake_extractor, load_truth
 
 import pipeline.extract
 from pipeline.extract.stage import run_extract
@@ -125,3 +125,23 @@ def test_a_document_that_exhausts_memory_is_stopped(raw_folder, tmp_path, monkey
     monkeypatch.setattr(pipeline.extract, "extract_document", _greedy)
     summary = run_extract(_text_pdfs(raw_folder), tmp_path / "out", progress=False, limits=Limits(memory_mb=300))
     assert [f["reason"] for f in summary["failures"]] == ["memory", "memory"]
+
+
+def test_odd_names_and_links_stay_inside_their_folders(raw_folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline.extract, "extract_document", fake_extractor)
+    outside = tmp_path / "elsewhere.pdf"
+    outside.write_bytes(pdfgen.text_pdf([["Outside the input folder"]]))
+    odd = {"Levels of need – Çounty (2021) ; 'final' $HOME.pdf": 1, "-rf.PDF": 2, "run.pdf": 3, "RUN.pdf": 4}
+    folder = raw_folder(extra={name: pdfgen.text_pdf([[f"Document {k}"]]) for name, k in odd.items()})
+    (folder / "link.pdf").symlink_to(outside)
+    out = tmp_path / "out"
+    run_extract(folder, out, progress=False)
+    status = {row["document"]: row for row in json.loads((out / "interim" / "run.json").read_text())["documents"]}
+    assert status["link.pdf"]["reason"] == "outside"
+    assert (status["RUN.pdf"]["reason"], status["run.pdf"]["reason"]) == ("name_clash", "name_clash")
+    for name in ("Levels of need – Çounty (2021) ; 'final' $HOME.pdf", "-rf.PDF"):
+        assert status[name]["status"] == "ok"
+        assert (out / "interim" / (name[:-4] + ".json")).is_file()
+    written = {p.resolve() for p in out.rglob("*")}
+    assert all(out.resolve() in p.parents for p in written)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere.pdf", "out", "raw"]

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import DEV_CORPUS, GOOD_PDFS, ROOT
+from conftest import DEV_CORPUS, GOOD_PDFS, ROOT, fake_extractor
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,14 +31,6 @@ def output_files(out: Path) -> dict[str, bytes]:
     """Every deterministic file a run writes (run-record.json holds times; the cache and lock are private)."""
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
             if p.is_file() and ".cache" not in p.parts and p.name != "run-record.json"}
-
-
-def fake_extractor(path):
-    """A quick stand-in for the real extractor, for tests of the stage's own bookkeeping."""
-    text = path.read_bytes()[-40:].hex()
-    return {"pages": 1, "levels": [{"rank": 1, "label": "Universal", "description": None}],
-            "indicators": [{"seq": 0, "page": 1, "bbox": [1.0, 2.0, 3.0, 4.0], "level_label": "Universal",
-                            "level_rank": 1, "area": "", "domain": "", "text": text}], "warnings": []}
 
 
 # --- atomic writes -------------------------------------------------------------------------------------------

@@ -123,6 +123,8 @@ def _prepare(results: list[DocResult], raw_docs: Path, cache: Path | None, versi
                 result.fail("outside", f"{doc.path.resolve()}")
             elif stem in stems:
                 result.fail("name_clash", f"same name as {stems[stem]}; rename one of them")
+            elif f"{stem}.json" == RUN_FILE:
+                result.fail("name_clash", f"{INTERIM_DIR}/{RUN_FILE} is reserved; rename the file")
             else:
                 stems[stem] = doc.file
                 check_file(doc.path, limits)
