@@ -1,0 +1,89 @@
+"""Writing the stage's CSV and JSON files by the project's conventions, atomically.
+
+CSV: UTF-8, header row, "\n" line endings, empty string for missing, integers as integers, booleans as
+true/false, lists ";"-joined. JSON: the same columns, null for missing, lists as lists.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+LIST_SEPARATOR = ";"
+
+
+def csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return ""
+        return format_number(value)
+    if isinstance(value, (list, tuple)):
+        return LIST_SEPARATOR.join(str(v) for v in value)
+    return str(value)
+
+
+def format_number(value: float) -> str:
+    """Integral floats as integers, others rounded to 2 decimals without trailing zeros."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def json_value(value):
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return int(value) if value.is_integer() else round(value, 2)
+    return value
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text to path via a temporary file in the same folder and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def csv_text(columns: list[str], rows: list[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_value(row.get(c)) for c in columns])
+    return buf.getvalue()
+
+
+def json_text(columns: list[str], rows: list[dict]) -> str:
+    records = [{c: json_value(row.get(c)) for c in columns} for row in rows]
+    return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+
+
+def write_table(base: Path, columns: list[str], rows: list[dict], *, with_json: bool = True) -> list[Path]:
+    """Write base.csv (and base.json); returns the paths written."""
+    csv_path = base.with_suffix(".csv")
+    write_atomic(csv_path, csv_text(columns, rows))
+    written = [csv_path]
+    if with_json:
+        json_path = base.with_suffix(".json")
+        write_atomic(json_path, json_text(columns, rows))
+        written.append(json_path)
+    return written

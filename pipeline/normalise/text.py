@@ -1,0 +1,130 @@
+"""Text cleaning and the spaCy pipeline: label keys, prepared text, lemmas and normalised indicator text.
+
+spaCy runs on spacy.blank("en") with a sentencizer and a lookup lemmatizer built on the spacy-lookups-data
+table. The table is case-sensitive ("Missing" is not in it), so every token is lower-cased before lookup, and
+lemmas are followed to a fixed point ("better" -> "well" -> "good") so that normalising twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# Words dropped from normalised text: abbreviations that only introduce examples.
+NOISE_WORDS = frozenset({"eg", "ie", "etc", "egs", "viz"})
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00b4": "'"})
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200d\u2060\ufeff]")
+_SPACE = re.compile(r"\s+")
+# a hyphen between letters, or between a letter and a digit ("self-care", "under-13s"); not "10-17"
+_INTRA_HYPHEN = re.compile(r"(?<=[^\W_])[-\u2010\u2011](?=[^\W\d_])|(?<=[^\W\d_])[-\u2010\u2011](?=\d)")
+_NUMBER_RANGE = re.compile(r"(?<=\d)\s*[-\u2010\u2011\u2013]\s*(?=\d)")
+_SLASH = re.compile(r"\s*/\s*")
+_APOSTROPHE = re.compile(r"['\u2019\u2018`\u00b4]")
+
+
+def clean_text(text: object) -> str:
+    """The printed wording, tidied: control characters removed, whitespace collapsed, ends stripped."""
+    if text is None:
+        return ""
+    s = _CONTROL.sub("", str(text))
+    return _SPACE.sub(" ", s).strip()
+
+
+def label_key(label: object) -> str:
+    """A label's matching key: NFKC, case-folded, "&"/"+" -> "and", apostrophes dropped, other punctuation
+    -> space, whitespace collapsed. Idempotent: label_key(label_key(x)) == label_key(x)."""
+    s = clean_text(label)
+    for _ in range(4):  # case folding and NFKC can each expose the other's work; repeat to a fixed point
+        before = s
+        s = unicodedata.normalize("NFKC", s).casefold()
+        s = s.replace("&", " and ").replace("+", " and ")
+        s = _APOSTROPHE.sub("", s)
+        s = "".join(ch if ch.isalnum() else " " for ch in s)
+        s = _SPACE.sub(" ", s).strip()
+        if s == before:
+            break
+    return s
+
+
+def prepare(text: object) -> str:
+    """The text spaCy sees: NFKC, straight quotes, "&" -> "and", hyphens inside words -> space, slashes
+    spaced out. Case is kept (acronym patterns such as "SEND" are case-sensitive)."""
+    s = unicodedata.normalize("NFKC", clean_text(text)).translate(_QUOTES)
+    s = s.replace("&", " and ")
+    s = _INTRA_HYPHEN.sub(" ", s)
+    s = _NUMBER_RANGE.sub(" - ", s)
+    s = _SLASH.sub(" / ", s)
+    return _SPACE.sub(" ", s).strip()
+
+
+@lru_cache(maxsize=1)
+def _lemma_table():
+    from spacy.lookups import load_lookups
+
+    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """Lower-case lookup lemma, followed to a fixed point (cycles resolve to their smallest member)."""
+    table = _lemma_table()
+    current = word.lower()
+    seen = [current]
+    while True:
+        nxt = table.get(current)
+        if not isinstance(nxt, str) or nxt == current or not nxt:
+            return current
+        if nxt in seen:
+            return min(seen[seen.index(nxt):])
+        seen.append(nxt)
+        current = nxt
+
+
+if not Language.has_factory("lower_lookup_lemmatizer"):
+
+    @Language.factory("lower_lookup_lemmatizer")
+    def _make_lemmatizer(nlp: Language, name: str):
+        def lemmatize(doc: Doc) -> Doc:
+            for token in doc:
+                token.lemma_ = lemma(token.text)
+            return doc
+
+        return lemmatize
+
+
+@lru_cache(maxsize=1)
+def build_nlp() -> Language:
+    """spacy.blank("en") + sentencizer + lower-casing lookup lemmatizer (built once per process)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lower_lookup_lemmatizer")
+    return nlp
+
+
+def _token_word(token) -> str:
+    if token.is_punct or token.is_space or token.text in {"'s", "'"}:
+        return ""
+    word = "".join(ch for ch in token.lemma_ if ch.isalnum())
+    return "" if word in NOISE_WORDS else word
+
+
+def normalised_from_doc(doc: Doc) -> str:
+    """Lemmas of a processed doc, lower case, without punctuation or "e.g."-style noise."""
+    return " ".join(w for w in (_token_word(t) for t in doc) if w)
+
+
+def process(texts: Iterable[str], batch_size: int = 256) -> Iterable[Doc]:
+    """Run the pipeline over prepared texts (nlp.pipe)."""
+    return build_nlp().pipe((prepare(t) for t in texts), batch_size=batch_size)
+
+
+def normalise_text(text: object) -> str:
+    """Normalised form of one text (lemmas, lower case, no punctuation or "e.g." noise). Idempotent."""
+    return normalised_from_doc(build_nlp()(prepare(text)))
