@@ -56,8 +56,7 @@ class Annotator:
         tagged = self.tagger.tag(doc, row["canonical_area"])
         themes, protective = apply_theme_corrections(row, tagged.themes, tagged.protective)
         row["themes"], row["protective_themes"] = themes, protective
-        risk_themes = [t for t in themes if t not in protective]
-        row["early_help_groups"] = self.vocab.groups_for(risk_themes)
+        row["early_help_groups"] = self.vocab.groups_for(themes)
         q = self.qualifiers.extract(doc)
         row["severity"], row["frequency"], row["age_condition"] = q.severity, q.frequency, q.age_condition
         if not row["canonical_dimensions"]:
@@ -65,7 +64,7 @@ class Annotator:
 
     def _infer_dimensions(self, row: dict) -> None:
         """Dimensions from the indicator's themes (else from dimension keywords in its text), flagged inferred."""
-        candidates = self.vocab.dimensions_for(row["themes"])
+        candidates = self.vocab.dimensions_for(row["themes"] + row["protective_themes"])
         if not candidates:
             candidates = set(self.domains.keyword_dimensions(row["text"]).value)
         area = row["canonical_area"]

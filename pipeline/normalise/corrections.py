@@ -181,18 +181,22 @@ def _note(row: dict, notes: list[str], c: Correction) -> None:
 
 
 def apply_theme_corrections(row: dict, themes: list[str], protective: list[str]) -> tuple[list[str], list[str]]:
-    """Apply queued theme corrections to one row's tagged themes; records the change in `corrections`."""
+    """Apply queued theme corrections to one row's tagged (concern, protective) themes; `themes` replaces the
+    concerns, `add_themes` adds concerns, `remove_themes` removes from both. Records the change."""
     ops = row.pop("_theme_ops", [])
     if not ops:
         return themes, protective
-    result = set(themes)
+    concerns, kept = set(themes), set(protective)
     for c in ops:
         if c.themes is not None:
-            result = set(c.themes)
-        result |= set(c.add_themes)
-        result -= set(c.remove_themes)
-    new = sorted(result)
-    if new != themes:
+            concerns = set(c.themes)
+        concerns |= set(c.add_themes)
+        concerns -= set(c.remove_themes)
+        kept -= set(c.remove_themes) | concerns
+    new, new_protective = sorted(concerns), sorted(kept)
+    if new != themes or new_protective != protective:
         note = f"themes: {';'.join(themes) or '-'} -> {';'.join(new) or '-'}"
+        if new_protective != protective:
+            note += f"; protective_themes: {';'.join(protective) or '-'} -> {';'.join(new_protective) or '-'}"
         row["corrections"] = "; ".join(filter(None, [row.get("corrections", ""), note]))
-    return new, [t for t in protective if t in result]
+    return new, new_protective

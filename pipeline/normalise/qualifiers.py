@@ -124,6 +124,8 @@ class QualifierExtractor:
         return n if n is not None and 0 < n <= self.vocab.max_age else None
 
     def _ages(self, doc: Doc) -> str:
+        if not any(t.text[:1].isdigit() or t.lower_ in self.vocab.number_words for t in doc):
+            return ""
         strings = self.nlp.vocab.strings
         found: list[tuple[int, str]] = []
         taken: set[int] = set()

@@ -52,8 +52,9 @@ def _framework_report(rows: list[dict], documents: list[str], level_maps, group_
         if r["domain_mapping"] in FALLBACK_METHODS:
             fallbacks.add((r["domain"], "domain", ";".join(r["canonical_dimensions"]), r["domain_mapping"], ""))
     n = len(rows)
-    untagged = sum(1 for r in rows if not r["themes"])
+    untagged = sum(1 for r in rows if not r["themes"] and not r["protective_themes"])
     theme_counts = Counter(t for r in rows for t in r["themes"])
+    protective_counts = Counter(t for r in rows for t in r["protective_themes"])
     mentioned = {g for r in rows for g in r["early_help_groups"]}
     return {
         "documents": documents,
@@ -75,6 +76,7 @@ def _framework_report(rows: list[dict], documents: list[str], level_maps, group_
         "protective_indicators": sum(1 for r in rows if r["protective_themes"]),
         "corrected_indicators": sum(1 for r in rows if r["corrections"]),
         "themes": dict(sorted(theme_counts.items())),
+        "protective_themes": dict(sorted(protective_counts.items())),
         "early_help_groups_missing": [g for g in group_ids if g not in mentioned],
     }
 

@@ -1,6 +1,7 @@
 """The normalise stage: OUT/interim/*.json (+ raw_docs/corrections.yaml) -> OUT/normalised/.
 
-Writes indicators.csv/.json (one row per indicator, COLUMNS in order), levels.csv and report.json/.md.
+Writes indicators.csv/.json (one row per indicator, COLUMNS in order), levels.csv, themes.csv (the theme
+vocabulary) and report.json/.md.
 Deterministic: the same inputs give byte-identical files.
 """
 
@@ -28,6 +29,7 @@ COLUMNS = [
 ]
 LEVEL_COLUMNS = ["framework", "document", "level_rank", "level_label", "canonical_level", "description",
                  "mapping", "mapping_detail"]
+THEME_COLUMNS = ["theme", "label", "description", "early_help_group", "dimensions", "adult_theme"]
 CORRECTIONS_FILE = "corrections.yaml"
 
 
@@ -144,6 +146,13 @@ def level_rows(docs: list[dict], level_maps: dict) -> list[dict]:
     return sorted(out, key=lambda r: (r["framework"], r["document"], r["level_rank"] or 0))
 
 
+def theme_rows(vocabulary) -> list[dict]:
+    """The theme vocabulary as a table (one row per theme, sorted by id)."""
+    return [{"theme": t.id, "label": t.label, "description": t.description,
+             "early_help_group": t.early_help_group or "", "dimensions": list(t.dimensions),
+             "adult_theme": t.adult_theme or ""} for t in sorted(vocabulary.themes.values(), key=lambda t: t.id)]
+
+
 def run_normalise(raw_docs: Path, out: Path) -> dict:
     """Normalise every interim document under OUT/interim and write OUT/normalised/. Returns a summary."""
     raw_docs, out = Path(raw_docs), Path(out)
@@ -162,6 +171,7 @@ def run_normalise(raw_docs: Path, out: Path) -> dict:
     target = out / "normalised"
     write_table(target / "indicators", COLUMNS, rows)
     write_table(target / "levels", LEVEL_COLUMNS, level_rows(docs, level_maps), with_json=False)
+    write_table(target / "themes", THEME_COLUMNS, theme_rows(annotator.vocab), with_json=False)
     write_atomic(target / "report.json", report_json(report))
     write_atomic(target / "report.md", report_markdown(report))
     return {**report["totals"], "output": str(target)}

@@ -73,8 +73,9 @@ def csv_text(columns: list[str], rows: list[dict]) -> str:
 
 
 def json_text(columns: list[str], rows: list[dict]) -> str:
-    records = [{c: json_value(row.get(c)) for c in columns} for row in rows]
-    return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    """A JSON array with one record per line (compact, diff-friendly)."""
+    records = [json.dumps({c: json_value(row.get(c)) for c in columns}, ensure_ascii=False) for row in rows]
+    return "[\n" + ",\n".join(records) + "\n]\n" if records else "[]\n"
 
 
 def write_table(base: Path, columns: list[str], rows: list[dict], *, with_json: bool = True) -> list[Path]:

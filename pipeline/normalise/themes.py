@@ -30,7 +30,7 @@ class Theme:
     label: str
     description: str
     dimensions: tuple[str, ...]
-    wt2023: str | None
+    early_help_group: str | None
     adult_theme: str | None
     phrases: tuple[str, ...]
     weak: tuple[str, ...]
@@ -67,6 +67,8 @@ class Vocabulary:
 
 @dataclass
 class ThemeResult:
+    """`themes`: concerns the text raises; `protective`: themes it states as a strength or absent. Disjoint."""
+
     themes: list[str] = field(default_factory=list)
     protective: list[str] = field(default_factory=list)
 
@@ -87,8 +89,9 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
     for theme in themes.values():
         if theme.adult_theme and theme.adult_theme not in themes:
             raise DataFileError(path, f"themes.{theme.id}: adult_theme {theme.adult_theme!r} is not a theme")
-        if theme.wt2023 and theme.wt2023 not in group_ids:
-            raise DataFileError(path, f"themes.{theme.id}: wt2023 {theme.wt2023!r} is not an early-help group")
+        if theme.early_help_group and theme.early_help_group not in group_ids:
+            raise DataFileError(path, f"themes.{theme.id}: early_help_group {theme.early_help_group!r} is not listed "
+                                      "under early_help_groups")
     for group in groups:
         missing = [t for t in group.themes if t not in themes]
         if missing or not group.themes:
@@ -123,7 +126,8 @@ def _theme(spec, path, i) -> Theme:
     if not phrases and not weak:
         raise DataFileError(path, f"themes.{tid}: needs phrases")
     return Theme(id=tid, label=str(spec.get("label") or tid), description=str(spec.get("description") or ""),
-                 dimensions=dims, wt2023=spec.get("wt2023"), adult_theme=spec.get("adult_theme"),
+                 dimensions=dims, early_help_group=spec.get("early_help_group"),
+                 adult_theme=spec.get("adult_theme"),
                  phrases=phrases, weak=weak,
                  unless=tuple(string_list(spec.get("unless"), path, f"themes.{tid}.unless")))
 
@@ -231,7 +235,7 @@ class ThemeTagger:
         self.patterns = p.freeze()
 
     def tag(self, doc: Doc, area: str | None = None) -> ThemeResult:
-        """Themes (sorted ids) and the protective subset for one processed indicator."""
+        """Concern themes and protective themes (sorted ids) of one processed indicator."""
         found: dict[str, list[tuple[int, int]]] = {}
         for label, start, end in self.patterns(doc):
             found.setdefault(label, []).append((start, end))
@@ -248,8 +252,8 @@ class ThemeTagger:
             for span in spans:
                 final = theme.adult_theme if (theme.adult_theme and subjects.is_adult(span)) else tid
                 status[final] = status.get(final, True) and polarity.protective(span)
-        themes = sorted(status)
-        return ThemeResult(themes=themes, protective=[t for t in themes if status[t]])
+        return ThemeResult(themes=sorted(t for t, p in status.items() if not p),
+                           protective=sorted(t for t, p in status.items() if p))
 
     @staticmethod
     def _theme_matches(strong, found, cancelled) -> dict[str, list[tuple[int, int]]]:
