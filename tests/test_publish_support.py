@@ -19,6 +19,8 @@ from pathlib import Path
 import pdfplumber
 import yaml
 
+from pipeline.compare import run_compare
+
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "data" / "corpus" / "dev"
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -27,22 +29,23 @@ INDICATOR_COLUMNS = [
     "indicator_id", "framework", "document", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "seq",
     "level_label", "level_rank", "canonical_level", "area", "domain", "canonical_area", "canonical_dimensions",
     "dimensions_inferred", "text", "text_normalised", "themes", "protective_themes", "severity", "frequency",
-    "age_condition", "corrections"]
+    "age_condition", "corrections", "early_help_groups", "level_mapping", "area_mapping", "domain_mapping"]
 
-# A small keyword vocabulary standing in for the normalise stage's themes.
+# Keywords standing in for the normalise stage's theme tagging (ids from pipeline/data/themes.yaml).
 THEMES = {
-    "neet": ("NEET", ["neet", "not in education"]),
-    "domestic_abuse": ("Domestic abuse", ["domestic abuse", "domestic violence"]),
-    "substance_misuse": ("Substance misuse", ["substance", "alcohol", "drug"]),
-    "mental_health": ("Mental health", ["mental health", "self-harm", "suicid"]),
-    "school_attendance": ("School attendance", ["attendance", "truant", "absence"]),
-    "housing": ("Housing", ["housing", "homeless", "accommodation"]),
-    "fgm": ("FGM", ["fgm", "female genital"]),
-    "neglect": ("Neglect", ["neglect"]),
-    "offending": ("Offending", ["offend", "criminal", "crime"]),
-    "sexual_health": ("Sexual health", ["sexual", "pregnan", "conception"]),
-    "hygiene": ("Hygiene", ["hygiene"]),
-    "attachment": ("Attachment", ["attachment"]),
+    "neet": ["neet", "not in education"],
+    "domestic_abuse": ["domestic abuse", "domestic violence"],
+    "child_substance_misuse": ["substance", "alcohol", "drug"],
+    "child_mental_health": ["mental health", "self-harm"],
+    "school_attendance": ["attendance", "truant", "absence"],
+    "homelessness": ["homeless"],
+    "housing_conditions": ["housing", "accommodation"],
+    "fgm": ["fgm", "female genital"],
+    "neglect": ["neglect"],
+    "child_offending": ["offend", "criminal", "crime"],
+    "sexual_health": ["sexual", "pregnan", "conception"],
+    "hygiene": ["hygiene"],
+    "attachment": ["attachment"],
 }
 
 
@@ -52,7 +55,7 @@ def truth_files(names: list[str]) -> list[Path]:
 
 def _tag(text: str) -> tuple[list[str], list[str]]:
     low = text.lower()
-    hits = sorted(t for t, (_, words) in THEMES.items() if any(w in low for w in words))
+    hits = sorted(t for t, words in THEMES.items() if any(w in low for w in words))
     if low.startswith(("no ", "good ")):
         return [], hits
     return hits, []
@@ -110,7 +113,8 @@ def _document_rows(name: str, raw_docs: Path) -> tuple[dict, list[dict], list[di
     canon = truth["canonical"]
     levels = {lv["id"]: (rank, lv) for rank, lv in enumerate(truth["levels"], start=1)}
     level_rows = [{"framework": framework, "document": document, "level_rank": rank, "level_label": lv["label"],
-                   "canonical_level": canon["levels"][lv["id"]], "description": lv.get("description") or ""}
+                   "canonical_level": canon["levels"][lv["id"]], "description": lv.get("description") or "",
+                   "mapping": "crosswalk", "mapping_detail": lv["label"].lower()}
                   for rank, lv in levels.values()]
     seen: dict[tuple, int] = defaultdict(int)
     rows, interim_indicators = [], []
@@ -138,7 +142,8 @@ def _document_rows(name: str, raw_docs: Path) -> tuple[dict, list[dict], list[di
             "canonical_dimensions": ";".join(dims), "dimensions_inferred": "false", "text": ind["text"],
             "text_normalised": ind["text"].lower(), "themes": ";".join(themes),
             "protective_themes": ";".join(protective), "severity": severity, "frequency": frequency,
-            "age_condition": age, "corrections": ""})
+            "age_condition": age, "corrections": "", "early_help_groups": "", "level_mapping": "crosswalk",
+            "area_mapping": "crosswalk" if area else "", "domain_mapping": "crosswalk" if dims else ""})
         interim_indicators.append({"seq": seq, "page": page, "bbox": bbox, "level_label": level["label"],
                                    "level_rank": rank, "area": area, "domain": domain, "text": ind["text"]})
     interim = {"document": document, "framework": framework,
@@ -149,48 +154,9 @@ def _document_rows(name: str, raw_docs: Path) -> tuple[dict, list[dict], list[di
     return interim, rows, level_rows
 
 
-def _compare_tables(rows: list[dict]) -> dict[str, tuple[list[str], list[dict]]]:
-    cells: dict[tuple, list[dict]] = defaultdict(list)
-    for r in rows:
-        for theme in filter(None, r["themes"].split(";")):
-            cells[(theme, r["framework"])].append(r)
-    theme_levels = [{"theme": t, "framework": f, "levels": ";".join(sorted({str(r["canonical_level"]) for r in rs})),
-                     "min_level": min(r["canonical_level"] for r in rs),
-                     "max_level": max(r["canonical_level"] for r in rs),
-                     "indicator_ids": ";".join(r["indicator_id"] for r in rs)} for (t, f), rs in sorted(cells.items())]
-    disagreements = []
-    for theme in sorted({t for t, _ in cells}):
-        per_fw = {f: min(rs, key=lambda r: (r["canonical_level"], r["seq"])) for (t, f), rs in cells.items()
-                  if t == theme}
-        if len(per_fw) == 2:
-            a, b = (per_fw[f] for f in sorted(per_fw))
-            if a["canonical_level"] != b["canonical_level"]:
-                disagreements.append({"theme": theme, "indicator_a": a["indicator_id"], "framework_a": a["framework"],
-                                      "level_a": a["canonical_level"], "text_a": a["text"], "page_a": a["page"],
-                                      "indicator_b": b["indicator_id"], "framework_b": b["framework"],
-                                      "level_b": b["canonical_level"], "text_b": b["text"], "page_b": b["page"],
-                                      "score": 0.5})
-    findings = []
-    per_fw: dict[tuple, list[dict]] = defaultdict(list)
-    for r in rows:
-        per_fw[(r["framework"], r["document"], r["text"].lower())].append(r)
-    for (fw, _doc, _t), rs in sorted(per_fw.items()):
-        if len(rs) > 1:
-            same = len({r["level_rank"] for r in rs}) == 1
-            findings.append({"framework": fw, "kind": "duplicate" if same else "duplicate_across_levels",
-                             "severity": "low" if same else "medium",
-                             "message": f"'{rs[0]['text']}' appears {len(rs)} times",
-                             "indicator_ids": ";".join(r["indicator_id"] for r in rs),
-                             "pages": ";".join(str(r["page"]) for r in rs)})
-    def cols(table):
-        return list(table[0]) if table else ["framework"]
-    return {"theme_levels": (cols(theme_levels), theme_levels),
-            "level_disagreements": (cols(disagreements), disagreements),
-            "findings": (cols(findings), findings)}
-
-
 def build_out(out: Path, raw_docs: Path, names: list[str]) -> Path:
-    """Write OUT/interim, OUT/normalised and OUT/compare for the named dev documents."""
+    """Write OUT/interim and OUT/normalised for the named dev documents, then OUT/compare with the real
+    compare stage."""
     build_raw_docs(raw_docs, names)
     all_rows, all_levels, run = [], [], []
     for name in names:
@@ -204,11 +170,7 @@ def build_out(out: Path, raw_docs: Path, names: list[str]) -> Path:
     (out / "interim" / "run.json").write_text(json.dumps(run, indent=1), encoding="utf-8")
     write_csv(out / "normalised" / "indicators.csv", INDICATOR_COLUMNS, all_rows)
     write_csv(out / "normalised" / "levels.csv", list(all_levels[0]), all_levels)
-    write_csv(out / "normalised" / "themes.csv", ["theme", "label", "description"],
-              [{"theme": t, "label": label, "description": f"Mentions of {label.lower()}"}
-               for t, (label, _) in sorted(THEMES.items())])
-    for name, (columns, rows) in _compare_tables(all_rows).items():
-        write_csv(out / "compare" / f"{name}.csv", columns, rows)
+    run_compare(out)
     return out
 
 

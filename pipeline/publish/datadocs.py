@@ -14,6 +14,7 @@ from pipeline.publish.vendor_assets import ASSETS_FILE, FILES_DIR
 SITE_VENDOR = Path("static") / "vendor"
 _GX_ASSETS = re.compile(r"https://great-expectations-web-assets\.s3\.[a-z0-9-]+\.amazonaws\.com/[^\"')\s]+")
 _LOADS = re.compile(r"<(?:script|link|img)\b[^>]*?\b(?:src|href)=\"(https?://[^\"]+)\"[^>]*>", re.I)
+_STATIC = re.compile(r'((?:src|href)=")((?:\.\./|\./)*)(static/[^"]+)"')
 _SRI = re.compile(r"\s+(?:integrity|crossorigin)=\"[^\"]*\"")
 
 
@@ -46,12 +47,19 @@ def _gx_image(site: Path, page: Path, url: str) -> str:
     return _rel(site, page, local)
 
 
+def _fix_static(site: Path, page: Path, match: re.Match) -> str:
+    """Some great-expectations pages point at static/ one folder too high (e.g. the favicon of validation
+    result pages): point every static/ link at the site's static folder."""
+    return f'{match.group(1)}{_rel(site, page, Path(match.group(3).split("?")[0]))}"'
+
+
 def rewrite_page(site: Path, page: Path, assets: dict[str, dict]) -> None:
     text = page.read_text(encoding="utf-8")
     for url in sorted(assets, key=len, reverse=True):
         if url in text:
             text = text.replace(f'"{url}"', f'"{_rel(site, page, SITE_VENDOR / assets[url]["file"])}"')
     text = _GX_ASSETS.sub(lambda m: _gx_image(site, page, m.group(0)), text)
+    text = _STATIC.sub(lambda m: _fix_static(site, page, m), text)
     # integrity/crossorigin make a browser fetch file:// scripts in CORS mode, which fails; the vendored bytes
     # were checked against those integrity hashes when they were vendored
     text = re.sub(r"<script\b[^>]*>", lambda m: _SRI.sub("", m.group(0)), text)

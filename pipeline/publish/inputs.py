@@ -98,13 +98,9 @@ def load_run(out: Path) -> list[dict]:
     return [d for d in data if isinstance(d, dict)] if isinstance(data, list) else []
 
 
-def load_themes(out: Path, themes_file: Path = THEMES_FILE) -> tuple[list[dict], str]:
-    """The theme vocabulary: OUT/normalised/themes.csv when normalise wrote one, else pipeline/data/themes.yaml.
-    Items are {theme, label, description, early_help_group, ...}; ([], "") when there is none."""
-    csv_path = Path(out) / "normalised" / "themes.csv"
-    if csv_path.is_file():
-        table = read_csv(csv_path)
-        return [_theme_item(r, csv_path) for r in table.rows], str(csv_path)
+def load_themes(themes_file: Path = THEMES_FILE) -> tuple[list[dict], str]:
+    """The theme vocabulary (the normalise stage's pipeline/data/themes.yaml) as items
+    {theme, label, description, early_help_group, dimensions}; ([], "") when there is none."""
     if not themes_file.is_file():
         return [], ""
     try:
@@ -118,16 +114,15 @@ def load_themes(out: Path, themes_file: Path = THEMES_FILE) -> tuple[list[dict],
 
 
 def _theme_item(raw: dict, path: Path) -> dict:
-    theme = raw.get("theme") or raw.get("id")
+    theme = raw.get("id") or raw.get("theme")
     if not theme:
         raise PublishInputError(f"{path}: a theme entry has no id: {raw!r}")
-    group = raw.get("early_help_group") or raw.get("wt2023_group") or raw.get("group") or ""
-    if isinstance(group, (list, tuple)):
-        group = ";".join(str(g) for g in group)
-    if isinstance(group, bool):
-        group = "yes" if group else ""
+    group = raw.get("wt2023") or raw.get("early_help_group") or ""
+    dims = raw.get("dimensions") or []
     return {"theme": str(theme), "label": str(raw.get("label") or theme),
-            "description": str(raw.get("description") or "").strip(), "early_help_group": str(group)}
+            "description": str(raw.get("description") or "").strip(),
+            "early_help_group": ";".join(group) if isinstance(group, list) else str(group),
+            "dimensions": ";".join(dims) if isinstance(dims, list) else str(dims)}
 
 
 def pdf_facts(path: Path) -> tuple[str, list[tuple[float, float]]]:
@@ -151,7 +146,7 @@ def load_inputs(raw_docs: Path, out: Path) -> Inputs:
     lev_path = out / "normalised" / "levels.csv"
     compare_dir = out / "compare"
     compare = {p.stem: read_csv(p) for p in sorted(compare_dir.glob("*.csv"))} if compare_dir.is_dir() else {}
-    themes, themes_source = load_themes(out)
+    themes, themes_source = load_themes()
     report_path = out / "normalised" / "report.json"
     inputs = Inputs(
         out=out, raw_docs=raw_docs, interim=load_interim(out), run=load_run(out),

@@ -8,7 +8,6 @@ linked to its page in the source PDF (a relative link from OUT to the PDF in raw
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter, defaultdict
 from html import escape
 from pathlib import Path
@@ -16,10 +15,10 @@ from typing import Any, Iterable
 from urllib.parse import quote
 
 from pipeline.publish.tables import Table, split_list
+from pipeline.publish.validate import is_indicator_ref
 
 LEVEL_NAMES = {1: "universal", 2: "additional", 3: "complex", 4: "specialist"}
-LEVEL_COLOURS = {1: "#cfe8c4", 2: "#fde58a", 3: "#f9a65a", 4: "#d9483b"}
-_ID_COLUMN = re.compile(r"(^|_)indicators?(_ids?|_[ab])?($|_)")
+LEVEL_COLOURS = {1: "#cfe8c4", 2: "#fde58a", 3: "#f9a65a", 4: "#e8664f"}
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2430;background:#fafafa}
@@ -30,7 +29,7 @@ h2{border-bottom:2px solid #1f3a5f;padding-bottom:4px;margin-top:34px}h3{margin:
 table{border-collapse:collapse;margin:8px 0 14px;background:#fff}th,td{border:1px solid #d6d9de;padding:4px 7px;vertical-align:top;text-align:left}
 th{background:#eef1f5;font-weight:600}td.num,th.num{text-align:right}.muted{color:#6b7280}
 .card{background:#fff;border:1px solid #d6d9de;border-radius:6px;padding:10px 16px;margin:14px 0}
-.heatmap td.cell{text-align:center;min-width:74px;font-weight:600}.heatmap td.empty{background:#f3f4f6;color:#9ca3af}
+.heatmap td.cell{text-align:center;min-width:74px;font-weight:600;color:#111}.heatmap .n{font-weight:400;opacity:.75}.heatmap td.empty{background:#f3f4f6;color:#9ca3af}
 .legend span{display:inline-block;padding:2px 10px;margin-right:6px;border-radius:3px;font-size:12px}
 .sev-high{color:#b91c1c;font-weight:600}.sev-medium{color:#b45309;font-weight:600}.sev-low{color:#4b5563}
 details{margin:8px 0}summary{cursor:pointer;font-weight:600}input[type=search]{padding:5px 8px;width:320px;margin:6px 0}
@@ -119,7 +118,8 @@ def heatmap_section(tables: dict[str, Table]) -> str:
             span = f"{low}" if low == high else f"{low}&ndash;{high}"
             style = (f"background:{LEVEL_COLOURS[low]}" if low == high else
                      f"background:linear-gradient(90deg,{LEVEL_COLOURS[low]},{LEVEL_COLOURS[high]})")
-            row.append((style, f'{span} <span class="muted">({len(levels)})</span>'))
+            per_level = ", ".join(f"level {lv}: {n}" for lv, n in sorted(Counter(levels).items()))
+            row.append((style, f'{span} <span class="n">({len(levels)})</span>', f"{fw}: {per_level}"))
         rows.append(row)
     head = "".join(f"<th>{_e(fw)}</th>" for fw in frameworks)
     body = []
@@ -127,7 +127,7 @@ def heatmap_section(tables: dict[str, Table]) -> str:
         tds = [f"<th>{row[0]}</th>"]
         for cell in row[1:]:
             tds.append('<td class="cell empty">&middot;</td>' if not cell else
-                       f'<td class="cell" style="{cell[0]}">{cell[1]}</td>')
+                       f'<td class="cell" style="{cell[0]}" title="{_e(cell[2])}">{cell[1]}</td>')
         body.append("<tr>" + "".join(tds) + "</tr>")
     legend = "".join(f'<span style="background:{c}">{lv} {LEVEL_NAMES[lv]}</span>' for lv, c in LEVEL_COLOURS.items())
     return (f'<section id="heatmap"><h2>Themes &times; frameworks: canonical levels</h2>'
@@ -150,7 +150,7 @@ def generic_table(table: Table | None, known: set[str], empty: str, table_id: st
         cells = []
         for f in table.spec.fields:
             value = r.get(f.name)
-            if f.type == "string" and _ID_COLUMN.search(f.name):
+            if is_indicator_ref(f):
                 cells.append(_id_cell(value, known))
             elif f.name == "severity":
                 cells.append(f'<span class="sev-{_e(value)}">{_e(value)}</span>')

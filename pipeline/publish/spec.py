@@ -40,6 +40,7 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     pattern: str = ""
+    indicator_ref: bool = False
     documented: bool = True
 
     def parse(self, raw: Any) -> Any:
@@ -148,7 +149,7 @@ def load_specs(path: Path = TABLES_FILE) -> dict[str, TableSpec]:
     for raw in data.get("compare_tables", []):
         specs[raw["name"]] = TableSpec(
             name=raw["name"], title=raw.get("title", raw["name"]), description=raw.get("description", ""),
-            fields=compare_fields, open=True, stage="compare")
+            fields=compare_fields, primary_key=tuple(raw.get("primary_key", ())), open=True, stage="compare")
     return specs
 
 
@@ -163,14 +164,15 @@ def load_dataset(path: Path = DATASET_FILE) -> dict:
 def infer_field(name: str, values: list[Any], stage: str) -> Field:
     """A field for an undocumented column, typed from its values (integer, number, boolean, else string)."""
     texts = [str(v).strip() for v in values if v is not None and str(v).strip() not in ("", "None", "nan")]
-    kind = "string"
+    kind, decimals = "string", 4
     if texts and all(t in ("true", "false") for t in texts):
         kind = "boolean"
     elif texts and all(_INT.match(t) for t in texts):
         kind = "integer"
     elif texts and all(_NUM.match(t) for t in texts):
         kind = "number"
-    return Field(name=name, type=kind, description=f"Column written by the {stage} stage (not documented in "
+        decimals = min(6, max(len(t.partition(".")[2]) for t in texts))  # keep the stage's own precision
+    return Field(name=name, type=kind, decimals=decimals, description=f"Column written by the {stage} stage (not documented in "
                  "tables.yaml).", documented=False)
 
 

@@ -82,7 +82,8 @@ def _gate(staging: Path, tables: dict[str, Table], inputs: Inputs, trees: list[P
     specs = {name: t.spec for name, t in tables.items()}
     rows = {name: validate.read_back(staging / f"{name}.csv", t.spec) for name, t in tables.items()}
     frames = validate.build_frames(rows, specs, inputs.page_sizes, inputs.pdf_sha256)
-    result = validate.run_checkpoint(frames, validate.parameters(rows), staging / "data_docs")
+    result = validate.run_checkpoint(frames, validate.parameters(rows), staging / "data_docs",
+                                     {name: t.spec.stage for name, t in tables.items()})
     datadocs.make_offline(staging / "data_docs")
     result.failures += validate.frictionless_errors(staging / "datapackage.json")
     schemas = {f"{name}.json": staging / "schemas" / f"{name}.schema.json" for name in tables}

@@ -205,15 +205,15 @@ def build_compare_tables(inputs: Inputs, warnings: list[str]) -> dict[str, Table
     """Each OUT/compare/<name>.csv, typed, rows in the compare stage's order (its rankings are meaningful)."""
     specs = load_specs()
     tables = {}
-    for name, source in inputs.compare.items():
+    for file_name, source in inputs.compare.items():
+        clash = file_name in specs and specs[file_name].stage != "compare"
+        name = f"compare_{file_name}" if clash else file_name  # e.g. compare's documents.csv
         spec = specs.get(name)
         if spec is None:
+            documented = next((s.fields for s in specs.values() if s.stage == "compare"), ())
             spec = TableSpec(name=name, title=name.replace("_", " ").capitalize(),
-                             description=f"Table written by the compare stage ({source.path.name}).", fields=(),
-                             open=True, stage="compare")
-        elif spec.stage != "compare":
-            warnings.append(f"{source.path}: name clashes with a published table; not published")
-            continue
+                             description=f"Table written by the compare stage ({source.path.name}).",
+                             fields=documented, open=True, stage="compare")
         tables[name] = typed_table(spec, source, warnings)
     for name, spec in specs.items():
         if spec.stage == "compare" and name not in tables:

@@ -107,9 +107,14 @@ def _page_size(page_sizes: dict, document: str, page: Any) -> tuple[float | None
 def _dangling(row: dict, spec: TableSpec, known: set[str]) -> str | None:
     missing = []
     for f in spec.fields:
-        if f.type == "string" and _ID_COLUMN.search(f.name) and row.get(f.name):
+        if is_indicator_ref(f) and row.get(f.name):
             missing += [i for i in str(row[f.name]).split(";") if i.strip() and i.strip() not in known]
     return ";".join(sorted(set(missing))[:5]) or None
+
+
+def is_indicator_ref(f) -> bool:
+    """Whether a column holds indicator ids: declared so, or (undocumented) named like one."""
+    return f.indicator_ref or (not f.documented and f.type == "string" and bool(_ID_COLUMN.search(f.name)))
 
 
 def parameters(rows: dict[str, list[dict]]) -> dict[str, list]:
@@ -125,8 +130,12 @@ def parameters(rows: dict[str, list[dict]]) -> dict[str, list]:
 
 # ------------------------------------------------------------------------------------------- suites
 
-def load_suite(name: str, folder: Path = EXPECTATIONS_DIR) -> dict:
+def load_suite(name: str, stage: str = "publish", folder: Path = EXPECTATIONS_DIR) -> dict:
+    """The table's suite; a comparison table without one of its own gets compare_default.json."""
     path = folder / f"{name}.json"
+    if not path.is_file() and stage == "compare":
+        suite = json.loads((folder / "compare_default.json").read_text(encoding="utf-8"))
+        return {**suite, "name": name}
     if not path.is_file():
         raise ValidationFailed(f"{path}: no expectation suite for the published table {name!r}")
     try:
@@ -164,7 +173,7 @@ def _gx():
     return gx
 
 
-def run_checkpoint(frames: dict, params: dict, docs_dir: Path | None) -> GateResult:
+def run_checkpoint(frames: dict, params: dict, docs_dir: Path | None, stages: dict[str, str]) -> GateResult:
     """Run every table's suite in one great-expectations checkpoint; write Data Docs to docs_dir."""
     gx = _gx()
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -179,7 +188,7 @@ def run_checkpoint(frames: dict, params: dict, docs_dir: Path | None) -> GateRes
     source = context.data_sources.add_pandas("published")
     definitions, skipped, batches = [], [], {}
     for name, frame in frames.items():
-        suite_data = load_suite(name)
+        suite_data = load_suite(name, stages.get(name, "publish"))
         expectations, skip = applicable(suite_data, set(frame.columns))
         skipped += skip
         suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations,
