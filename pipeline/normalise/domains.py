@@ -112,7 +112,9 @@ class DomainCrosswalk:
 
     def _put(self, table: dict, key, value, where: str) -> None:
         if key in table and table[key] != value:
-            raise DataFileError(self.path, f"{where}: label {key!r} already maps to {table[key]}")
+            label, area = key if isinstance(key, tuple) else (key, None)
+            scope = f" (in {area})" if area else ""
+            raise DataFileError(self.path, f"{where}: label {label!r}{scope} already maps to {', '.join(table[key]) if isinstance(table[key], tuple) else table[key]}")
         table[key] = value
 
     # -- matching -----------------------------------------------------------------------------------------------

@@ -24,9 +24,12 @@ _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200d\u2
 _SPACE = re.compile(r"\s+")
 # a hyphen between letters, or between a letter and a digit ("self-care", "under-13s"); not "10-17"
 _INTRA_HYPHEN = re.compile(r"(?<=[^\W_])[-\u2010\u2011](?=[^\W\d_])|(?<=[^\W\d_])[-\u2010\u2011](?=\d)")
+_LEADING_DASH = re.compile(r"(?<=\s)([-\u2010\u2011\u2013\u2014])(?=[^\W\d_])")  # " -based", " –high"
 _NUMBER_RANGE = re.compile(r"(?<=\d)\s*[-\u2010\u2011\u2013]\s*(?=\d)")
 _SLASH = re.compile(r"\s*/\s*")
 _APOSTROPHE = re.compile(r"['\u2019\u2018`\u00b4]")
+# a quote mark that is not an apostrophe inside a word ("'Unsafe'", "'honour'-based"; not "child's")
+_QUOTE_MARK = re.compile(r"(?<![^\W\d_])'|'(?![^\W\d_])")
 
 
 def clean_text(text: object) -> str:
@@ -54,11 +57,14 @@ def label_key(label: object) -> str:
 
 
 def prepare(text: object) -> str:
-    """The text spaCy sees: NFKC, straight quotes, "&" -> "and", hyphens inside words -> space, slashes
-    spaced out. Case is kept (acronym patterns such as "SEND" are case-sensitive)."""
+    """The text spaCy sees: NFKC, straight quotes split off words (apostrophes inside words kept), "&" ->
+    "and", hyphens inside words -> space, slashes spaced out. Case is kept (acronym patterns such as "SEND"
+    are case-sensitive)."""
     s = unicodedata.normalize("NFKC", clean_text(text)).translate(_QUOTES)
+    s = _QUOTE_MARK.sub(" ' ", s)
     s = s.replace("&", " and ")
     s = _INTRA_HYPHEN.sub(" ", s)
+    s = _LEADING_DASH.sub(r"\1 ", s)
     s = _NUMBER_RANGE.sub(" - ", s)
     s = _SLASH.sub(" / ", s)
     return _SPACE.sub(" ", s).strip()
@@ -108,16 +114,43 @@ def build_nlp() -> Language:
     return nlp
 
 
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+@lru_cache(maxsize=200_000)
+def word_form(text: str) -> str:
+    """A token's normalised word: letters and digits only, lemmatised, repeated to a fixed point."""
+    word = _alnum(text)
+    for _ in range(5):
+        nxt = _alnum(lemma(word)) if word else ""
+        if nxt == word:
+            break
+        word = nxt
+    return word
+
+
 def _token_word(token) -> str:
     if token.is_punct or token.is_space or token.text in {"'s", "'"}:
         return ""
-    word = "".join(ch for ch in token.lemma_ if ch.isalnum())
+    word = word_form(token.text)
     return "" if word in NOISE_WORDS else word
+
+
+@lru_cache(maxsize=200_000)
+def _stable_words(word: str, depth: int = 0) -> tuple[str, ...]:
+    """`word` as the tokenizer would split it again ("0g" -> "0", "g"), so normalising twice changes nothing."""
+    if not word:
+        return ()
+    pieces = [w for w in (_token_word(t) for t in build_nlp().tokenizer(word)) if w]
+    if pieces == [word] or depth > 3:
+        return (word,)
+    return tuple(p for piece in pieces for p in _stable_words(piece, depth + 1))
 
 
 def normalised_from_doc(doc: Doc) -> str:
     """Lemmas of a processed doc, lower case, without punctuation or "e.g."-style noise."""
-    return " ".join(w for w in (_token_word(t) for t in doc) if w)
+    return " ".join(w for t in doc for w in _stable_words(_token_word(t)))
 
 
 def process(texts: Iterable[str], batch_size: int = 256) -> Iterable[Doc]:
