@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from test_compare_support import DEV, frame, levels_frame, make_rows, truth_rows
 
-from pipeline.compare.findings import all_findings, document_findings, is_graded
+from pipeline.compare.findings import all_findings, document_findings, is_graded, theme_gaps
 from pipeline.compare.io import load_settings, prepare_levels
 
 SETTINGS = load_settings()
@@ -21,7 +21,7 @@ ALPHA = [  # (rank, canonical, area, dimensions, text, themes, severity, frequen
     (2, 2, CD, "health", "Poor school attendance.", "school_attendance"),
     (2, 2, CD, "health", "Young carer", "young_carer"),
     (2, 2, CD, "health", "Child is not registered with a GP", "health_access"),
-    (2, 2, FE, "housing", "Domestic abuse in the household", "domestic_abuse"),
+    (2, 2, FE, "housing", "Missing from home", "missing_from_home"),
     (2, 2, PC, "basic_care", "Some parental conflict", "parental_conflict", "mild"),
     (2, 2, CD, "health", "Not in education, employment or training (NEET) less than six weeks", "neet"),
     (3, 3, CD, "health", "Persistent concerns about diet", "diet", "severe", "persistent"),
@@ -30,7 +30,9 @@ ALPHA = [  # (rank, canonical, area, dimensions, text, themes, severity, frequen
     (3, 3, CD, "health", "Not in education, employment or training (NEET) more than six weeks", "neet"),
     (3, 3, FE, "housing", "Overcrowded housing", "housing"),
     (4, 4, CD, "health", "Occasional concerns about diet", "diet", "mild", "occasional"),
-    (4, 4, FE, "housing", "Domestic abuse witnessed by the child", "domestic_abuse"),
+    (4, 4, FE, "housing", "Missing from home or care", "missing_from_home"),
+    (4, 4, CD, "health", "Other developmental milestones unlikely to be met; failure to thrive", "milestones"),
+    (2, 2, CD, "health", "Slow in reaching developmental milestones", "milestones"),
     (4, 4, PC, "basic_care", "Severe parental conflict", "parental_conflict", "severe"),
     (4, 4, FE, "housing", "Homeless", "housing"),
 ]
@@ -57,7 +59,7 @@ def test_constructed_framework_gives_exactly_the_planted_findings():
         ("duplicate_same_level", "medium", "poor school attendance"),
         ("duplicate_across_levels", "high", "young carer"),
         ("near_duplicate_across_levels", "medium", "child is not registered with a gp | child not registered with a gp"),
-        ("theme_nonadjacent_levels", "medium", "domestic_abuse"),
+        ("theme_nonadjacent_levels", "medium", "missing_from_home"),
         ("qualifier_inversion", "medium", "diet"),
         ("area_empty_at_level", "medium", "parenting_capacity"),
         ("dimension_empty_at_level", "low", "basic_care"),
@@ -65,8 +67,7 @@ def test_constructed_framework_gives_exactly_the_planted_findings():
     by_kind = {f["kind"]: f for f in found}
     assert _texts(by_kind["qualifier_inversion"], indicators) == [
         "Persistent concerns about diet", "Occasional concerns about diet"]
-    assert _texts(by_kind["theme_nonadjacent_levels"], indicators) == [
-        "Domestic abuse in the household", "Domestic abuse witnessed by the child"]
+    assert _texts(by_kind["theme_nonadjacent_levels"], indicators) == ["Missing from home", "Missing from home or care"]
     assert by_kind["duplicate_across_levels"]["pages"] == [3, 4]  # make_rows puts level r on page r + 1
     assert "Level 3" in by_kind["area_empty_at_level"]["message"]
 
@@ -156,3 +157,23 @@ def test_milton_keynes_fgm_twice_at_social_care_level(name):
     assert len(hits) == 1
     assert "CHILDREN SOCIAL CARE" in hits[0]["message"] and "(canonical 4)" in hits[0]["message"]
     assert len(hits[0]["indicator_ids"]) == 2 and len(hits[0]["pages"]) == 2
+
+
+def test_opposite_polarity_is_not_a_near_duplicate():
+    rows = make_rows("eta", [(1, 1, CD, "health", "Good school attendance", ""),
+                             (3, 3, CD, "health", "Poor school attendance", "school_attendance")])
+    rows[0]["protective_themes"] = "school_attendance"
+    indicators = frame(rows)
+    assert all_findings(indicators, _derived_levels(indicators), SETTINGS) == []
+    rows[0]["protective_themes"], rows[0]["themes"] = "", "school_attendance"  # both concerns: now near duplicates
+    indicators = frame(rows)
+    assert [f["kind"] for f in all_findings(indicators, _derived_levels(indicators), SETTINGS)] == [
+        "near_duplicate_across_levels"]
+
+
+def test_universal_level_takes_no_part_in_theme_gaps():
+    gap = [(2, 2, FE, "housing", "Missing from home", "missing_from_home"),
+           (4, 4, FE, "housing", "Missing from home or care", "missing_from_home")]
+    assert len(theme_gaps(frame(make_rows("eta", gap)).to_dict("records"), SETTINGS)) == 1
+    from_universal = [(1, 1, *gap[0][2:]), (3, 3, *gap[1][2:])]
+    assert theme_gaps(frame(make_rows("eta", from_universal)).to_dict("records"), SETTINGS) == []

@@ -6,7 +6,7 @@ the indicator ids with their pages (aligned lists, in reading order). Kinds:
   duplicate_same_level         medium  the same text twice at one level in one domain (low: in different domains)
   near_duplicate_across_levels medium  nearly the same text at different levels, not graded by a qualifier
   near_duplicate_same_level    low     nearly the same text at one level, not graded by a qualifier
-  theme_nonadjacent_levels     medium  one theme at canonical levels two or more apart, with no qualifier between
+  theme_nonadjacent_levels     medium  one theme worded alike at canonical levels two or more apart, no qualifier
   qualifier_inversion          medium  a milder severity/frequency placed at a higher level than a stronger one
   level_without_indicators     medium  a level with no indicators
   area_empty_at_level          medium  a canonical area the document uses, empty at one level
@@ -22,10 +22,12 @@ import hashlib
 from collections import defaultdict
 from itertools import combinations
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
+from .matching import polarity, similarity_block, vectorise
 from .text import fold, grading_markers
 
 FINDING_COLUMNS = ("finding_id", "framework", "document", "kind", "severity", "subject", "message",
@@ -75,7 +77,8 @@ def is_graded(a: dict, b: dict, markers: list[str]) -> bool:
 # --------------------------------------------------------------------------------------------- duplicates
 
 def duplicates(records: list[dict], settings: dict) -> list[dict]:
-    """Exact duplicates (same folded text) and near duplicates (rapidfuzz ratio >= near_ratio, not graded)."""
+    """Exact duplicates (same folded text) and near duplicates (rapidfuzz ratio >= near_ratio, not graded, not a
+    concern against a protective statement)."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for row in records:
         groups[fold(row["text"])].append(row)
@@ -86,7 +89,8 @@ def duplicates(records: list[dict], settings: dict) -> list[dict]:
         threshold = float(settings["duplicates"]["near_ratio"])
         markers = settings["grading_markers"]
         for i, j in combinations(range(len(keys)), 2):
-            if scores[i][j] >= threshold and not is_graded(groups[keys[i]][0], groups[keys[j]][0], markers):
+            a, b = groups[keys[i]][0], groups[keys[j]][0]
+            if scores[i][j] >= threshold and polarity(a) * polarity(b) >= 0 and not is_graded(a, b, markers):
                 findings.append(_near(groups[keys[i]], groups[keys[j]], float(scores[i][j])))
     return findings
 
@@ -126,23 +130,35 @@ def _by_theme(records: list[dict]) -> dict[str, list[dict]]:
 
 
 def theme_gaps(records: list[dict], settings: dict) -> list[dict]:
-    """One theme at canonical levels two or more apart, where a pair across the gap has no distinguishing qualifier."""
-    markers = settings["grading_markers"]
+    """Equivalent wordings of one theme two or more canonical levels apart with no qualifier to explain the gap.
+
+    "Equivalent" = similarity at least the matching threshold (the score used across frameworks, fitted on this
+    document's indicators). Universal-level (canonical 1) indicators describe no additional need and are left out.
+    """
+    markers, threshold = settings["grading_markers"], float(settings["matching"]["threshold"])
+    placed = [r for r in records if r["canonical_level"] is not None and r["canonical_level"] >= 2
+              and r["concern_themes"]]
+    if len(placed) < 2:
+        return []
+    index = {r["indicator_id"]: i for i, r in enumerate(placed)}
+    every = np.arange(len(placed))
+    scores = similarity_block(vectorise(pd.DataFrame(placed), settings["matching"]), every, every)
     findings = []
-    for theme, rows in sorted(_by_theme(records).items()):
+    for theme, rows in sorted(_by_theme(placed).items()):
         cells: dict[tuple[int, int], list[tuple[dict, dict]]] = defaultdict(list)
-        placed = [r for r in rows if r["canonical_level"] is not None]
-        for lo in placed:
-            for hi in placed:
-                if hi["canonical_level"] - lo["canonical_level"] >= 2 and not is_graded(lo, hi, markers):
+        for lo in rows:
+            for hi in rows:
+                if (hi["canonical_level"] - lo["canonical_level"] >= 2
+                        and scores[index[lo["indicator_id"]], index[hi["indicator_id"]]] >= threshold
+                        and not is_graded(lo, hi, markers)):
                     cells[(lo["canonical_level"], hi["canonical_level"])].append((lo, hi))
         for (lo_level, hi_level), pairs in sorted(cells.items()):
             lo, hi = pairs[0]
             more = f" ({len(pairs) - 1} more such pair{'s' if len(pairs) > 2 else ''})" if len(pairs) > 1 else ""
             findings.append(_finding(
                 lo["framework"], lo["document"], "theme_nonadjacent_levels", "medium", theme,
-                f'Theme "{theme}" appears at canonical levels {lo_level} and {hi_level} with no qualifier that '
-                f"explains the gap: {_where(lo)} and {_where(hi)}{more}.",
+                f'Theme "{theme}" is worded alike at canonical levels {lo_level} and {hi_level}, with no qualifier '
+                f"that explains the gap: {_where(lo)} and {_where(hi)}{more}.",
                 [m for pair in pairs for m in pair]))
     return findings
 
@@ -161,9 +177,11 @@ def _inverted(higher: dict, lower: dict) -> str:
 
 
 def qualifier_inversions(records: list[dict]) -> list[dict]:
-    """Pairs of one theme where the higher local level carries the milder severity or frequency."""
+    """Pairs of one theme where the higher local level carries the milder severity or frequency (universal-level
+    indicators left out)."""
     pairs: dict[tuple[str, str], tuple[dict, dict, str, set[str]]] = {}
-    for theme, rows in sorted(_by_theme(records).items()):
+    above_universal = [r for r in records if r["canonical_level"] is None or r["canonical_level"] >= 2]
+    for theme, rows in sorted(_by_theme(above_universal).items()):
         for higher in rows:
             for lower in rows:
                 if higher["level_rank"] > lower["level_rank"] and (what := _inverted(higher, lower)):

@@ -71,14 +71,14 @@ def top_matches(frame: pd.DataFrame, settings: dict) -> list[dict]:
     threshold, top_k = float(settings["threshold"]), int(settings["top_k"])
     groups = {fw: np.flatnonzero(frame["framework"].to_numpy() == fw) for fw in sorted(frame["framework"].unique())}
     records = frame.to_dict("records")
-    polarity = np.array([_polarity(r) for r in records], dtype=np.int8)
+    signs = np.array([polarity(r) for r in records], dtype=np.int8)
     rows: list[dict] = []
     for fw_a, idx_a in groups.items():
         for fw_b, idx_b in groups.items():
             if fw_a == fw_b:
                 continue
             block = similarity_block(vectors, idx_a, idx_b)
-            block[np.outer(polarity[idx_a], polarity[idx_b]) < 0] = 0.0
+            block[np.outer(signs[idx_a], signs[idx_b]) < 0] = 0.0
             order = np.argsort(-block, axis=1, kind="stable")[:, :top_k]  # ties: lower indicator_id first
             for i, a in enumerate(idx_a):
                 for rank, j in enumerate(order[i], start=1):
@@ -88,7 +88,7 @@ def top_matches(frame: pd.DataFrame, settings: dict) -> list[dict]:
     return sorted(rows, key=lambda r: (r["framework"], r["indicator_id"], r["match_framework"], r["rank"]))
 
 
-def _polarity(row: dict) -> int:
+def polarity(row: dict) -> int:
     """+1 a concern (has themes), -1 a protective statement (only protective themes), 0 untagged."""
     if row["concern_themes"]:
         return 1
