@@ -71,7 +71,8 @@ def test_level_two_dash_name_and_tier_numbers():
 
 
 def test_specialist_support_and_intensive_support():
-    assert canon(scheme("Universal", "Early Help", "Intensive Support", "Specialist Support", "Acute")) == [1, 2, 3, 4, 4]
+    levels = scheme("Universal", "Early Help", "Intensive Support", "Specialist Support", "Acute")
+    assert canon(levels) == [1, 2, 3, 4, 4]
 
 
 def test_four_unknown_names_in_order_map_by_rank():

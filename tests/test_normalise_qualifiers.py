@@ -71,4 +71,5 @@ def test_age_conditions(extract, text, age):
 
 
 def test_two_age_conditions_are_both_kept(extract):
-    assert extract("Sexual activity under 13, or under 16 with a much older partner").age_condition == "under 13;under 16"
+    text = "Sexual activity under 13, or under 16 with a much older partner"
+    assert extract(text).age_condition == "under 13;under 16"

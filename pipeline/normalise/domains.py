@@ -55,8 +55,8 @@ class DomainCrosswalk:
         self._load_areas(raw)
         self._load_dimensions(raw)
         self._load_domains(raw)
-        self._keyword_re = re.compile(
-            r"\b(" + "|".join(re.escape(k) for k, _ in self.dimension_keywords) + r")\b") if self.dimension_keywords else None
+        alternatives = "|".join(re.escape(k) for k, _ in self.dimension_keywords)
+        self._keyword_re = re.compile(rf"\b({alternatives})\b") if alternatives else None
         self._keyword_dim = dict(self.dimension_keywords)
         self._fuzzy_choices = sorted({k for k, _ in self.domain_labels})
 
@@ -114,7 +114,8 @@ class DomainCrosswalk:
         if key in table and table[key] != value:
             label, area = key if isinstance(key, tuple) else (key, None)
             scope = f" (in {area})" if area else ""
-            raise DataFileError(self.path, f"{where}: label {label!r}{scope} already maps to {', '.join(table[key]) if isinstance(table[key], tuple) else table[key]}")
+            current = ", ".join(table[key]) if isinstance(table[key], tuple) else table[key]
+            raise DataFileError(self.path, f"{where}: label {label!r}{scope} already maps to {current}")
         table[key] = value
 
     # -- matching -----------------------------------------------------------------------------------------------

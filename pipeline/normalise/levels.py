@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from .crosswalk_files import DataFileError, data_path, load_yaml, string_list
 from .text import label_key
@@ -161,7 +160,8 @@ def order_conflicts(mappings: list[LevelMapping]) -> list[str]:
     known = [m for m in mappings if m.canonical is not None and m.rank is not None]
     for a, b in zip(known, known[1:]):
         if b.canonical < a.canonical:
-            out.append(f"{b.label!r} (rank {b.rank}) -> {b.canonical} is below {a.label!r} (rank {a.rank}) -> {a.canonical}")
+            out.append(f"{b.label!r} (rank {b.rank}) -> {b.canonical} is below "
+                       f"{a.label!r} (rank {a.rank}) -> {a.canonical}")
     return out
 
 
@@ -179,11 +179,3 @@ def mapping_for(label: str, rank: int | None, mappings: list[LevelMapping],
     level, method, detail = cw.by_name(cw.parse(label)[1])
     return LevelMapping(rank=rank, label=label, canonical=level, method=method or "unmapped", detail=detail)
 
-
-def canonical_label(level: int | None, path: Path | None = None) -> str:
-    """The canonical level's id (universal/additional/complex/specialist), or ""."""
-    if level is None:
-        return ""
-    raw = load_yaml(path or data_path("level_crosswalk.yaml"))
-    entry = (raw.get("canonical") or {}).get(level) or {}
-    return str(entry.get("id", ""))
