@@ -1,15 +1,19 @@
 """Test support for the compare stage (no tests here): normalised tables built from truth files or by hand.
 
-`truth_frame(name)` turns a dev-corpus truth YAML into rows of the normalise stage's indicators.csv contract,
-with canonical level / area / dimensions from the file's hand-made `canonical` block. Text normalisation and
-themes come from pipeline.normalise when that stage is importable, else from the small keyword tagger below.
+`truth_rows(name)` turns a dev-corpus truth YAML into rows of the normalise stage's indicators.csv contract: the
+real normalise stage supplies ids, normalised text, themes and qualifiers; the file's hand-made `canonical` block
+supplies canonical level / area / dimensions. `make_rows` builds small frameworks by hand.
 """
 
 from __future__ import annotations
 
+import atexit
 import csv
 import hashlib
 import re
+import shutil
+import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -27,56 +31,22 @@ CONTRACT_COLUMNS = (
     "age_condition", "corrections",
 )
 
-# Fallback tagger, used only while pipeline.normalise is not importable: theme -> regex on folded text.
-_FALLBACK_THEMES = {
-    "neet": r"\bneet\b|not in education, (employment|training)",
-    "fgm": r"\bfgm\b|genital mutilation",
-    "teenage_pregnancy": r"\bconception\b|pregnan",
-    "domestic_abuse": r"domestic (abuse|violence)",
-    "school_attendance": r"attendance|truant|absen",
-    "exclusion": r"exclu",
-    "young_carer": r"young carer|caring responsib",
-    "substance_misuse": r"substance|drug|alcohol",
-    "mental_health": r"mental health|self.harm",
-    "missing": r"\bmissing\b",
-    "exploitation": r"exploit",
-    "hygiene": r"hygiene",
-    "housing": r"housing|homeless|accommodation",
-}
-_SEVERITY = {"some": "mild", "occasional": "mild", "minor": "mild", "moderate": "moderate", "persistent": "severe",
-             "persistently": "severe", "severe": "severe", "chronic": "severe", "significant": "severe"}
-_FREQUENCY = {"occasional": "occasional", "occasionally": "occasional", "repeated": "repeated",
-              "frequently": "repeated", "persistent": "persistent", "persistently": "persistent"}
+@lru_cache(maxsize=1)
+def _normalised_dev() -> dict[str, list[dict]]:
+    """Every dev truth file run through the real normalise stage once per session: document -> indicator rows."""
+    from pipeline.normalise import run_normalise
+    from pipeline.normalise.fixtures import write_interim
 
-
-def _fallback_tag(text: str) -> dict:
-    folded = fold(text)
-    tokens = re.findall(r"[a-z0-9]+", folded)
-    age = re.search(r"\b(?:aged )?(under|over) (\d+)\b", folded)
-    protective = bool(re.match(r"(no|good|not|able)\b", folded)) and "not in education" not in folded
-    themes = sorted(t for t, rx in _FALLBACK_THEMES.items() if re.search(rx, folded))
-    return {
-        "text_normalised": " ".join(tokens),
-        "themes": "" if protective else ";".join(themes),
-        "protective_themes": ";".join(themes) if protective else "",
-        "severity": next((_SEVERITY[t] for t in tokens if t in _SEVERITY), ""),
-        "frequency": next((_FREQUENCY[t] for t in tokens if t in _FREQUENCY), ""),
-        "age_condition": f"{age.group(1)} {age.group(2)}" if age else "",
-    }
-
-
-def _real_tagger():
-    """pipeline.normalise's per-text annotator, when that stage exists and exposes one."""
-    try:
-        from pipeline.normalise import annotate_text  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return annotate_text
-
-
-def tag(text: str) -> dict:
-    real = _real_tagger()
-    return real(text) if real else _fallback_tag(text)
+    out = Path(tempfile.mkdtemp(prefix="compare-dev-"))
+    atexit.register(shutil.rmtree, out, True)
+    (out / "raw_docs").mkdir()
+    write_interim(sorted(DEV.glob("*.truth.yaml")), out)
+    run_normalise(out / "raw_docs", out)
+    by_doc: dict[str, list[dict]] = {}
+    with (out / "normalised" / "indicators.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            by_doc.setdefault(row["document"], []).append(row)
+    return by_doc
 
 
 def indicator_id(framework: str, document: str, level: str, area: str, domain: str, text: str, k: int) -> str:
@@ -84,31 +54,22 @@ def indicator_id(framework: str, document: str, level: str, area: str, domain: s
     return f"{framework}-{digest[:10]}"
 
 
-def truth_rows(name: str, per_page: int = 20) -> tuple[list[dict], list[dict]]:
-    """(indicator rows, level rows) of one dev truth file as normalised-contract dicts; pages made up."""
+def truth_rows(name: str) -> tuple[list[dict], list[dict]]:
+    """(indicator rows, level rows) of one dev truth file in the normalised contract: text, themes and
+    qualifiers from the real normalise stage, canonical level / area / dimensions from the file's hand-made
+    `canonical` block."""
     truth = yaml.safe_load((DEV / f"{name}.truth.yaml").read_text(encoding="utf-8"))
-    framework, document, canon = truth["slug"], f"{name}.pdf", truth["canonical"]
-    levels = {lv["id"]: (rank, lv) for rank, lv in enumerate(truth["levels"], start=1)}
-    seen: dict[tuple, int] = {}
+    canon, document = truth["canonical"], f"{name}.pdf"
+    level_id = {lv["label"]: lv["id"] for lv in truth["levels"]}
     rows = []
-    for seq, ind in enumerate(truth["indicators"]):
-        rank, level = levels[ind["level"]]
-        area, domain, text = ind.get("area") or "", ind.get("domain") or "", ind["text"]
-        key = (document, level["label"], area, domain, text)
-        k = seen.get(key, 0)
-        seen[key] = k + 1
-        rows.append({
-            "indicator_id": indicator_id(framework, document, level["label"], area, domain, text, k),
-            "framework": framework, "document": document, "page": 2 + seq // per_page, "seq": seq,
-            "bbox_x0": 50, "bbox_top": 100, "bbox_x1": 300, "bbox_bottom": 112,
-            "level_label": level["label"], "level_rank": rank, "canonical_level": canon["levels"][ind["level"]],
-            "area": area, "domain": domain, "canonical_area": canon["areas"].get(area, "") if area else "",
-            "canonical_dimensions": ";".join(canon["domains"].get(domain) or []), "dimensions_inferred": "false",
-            "text": text, "corrections": "", **tag(text),
-        })
-    level_rows = [{"framework": framework, "document": document, "level_rank": rank, "level_label": lv["label"],
-                   "canonical_level": canon["levels"][lid], "description": lv.get("description") or ""}
-                  for lid, (rank, lv) in levels.items()]
+    for row in _normalised_dev()[document]:
+        rows.append({**row, "canonical_level": canon["levels"][level_id[row["level_label"]]],
+                     "canonical_area": canon["areas"].get(row["area"], "") if row["area"] else "",
+                     "canonical_dimensions": ";".join(canon["domains"].get(row["domain"]) or [])})
+    assert len(rows) == len(truth["indicators"]), f"{name}: normalise kept {len(rows)} of {len(truth['indicators'])}"
+    level_rows = [{"framework": truth["slug"], "document": document, "level_rank": rank, "level_label": lv["label"],
+                   "canonical_level": canon["levels"][lv["id"]], "description": lv.get("description") or ""}
+                  for rank, lv in enumerate(truth["levels"], start=1)]
     return rows, level_rows
 
 

@@ -118,3 +118,13 @@ def test_protective_themes_are_not_placements():
     rows[1]["protective_themes"] = "child_mental_health"
     cells = theme_levels(frame(rows))
     assert [(c["theme"], c["canonical_level"]) for c in cells] == [("child_substance_misuse", 3)]
+
+
+def test_universal_level_is_listed_but_not_a_placement_in_the_spread():
+    rows = make_rows("hhh", [(1, 1, CD, "health", "Carers protect from danger and harm", "significant_harm"),
+                             (4, 4, CD, "health", "Child at risk of significant harm", "significant_harm")])
+    rows += make_rows("iii", [(4, 4, CD, "health", "Significant harm", "significant_harm")])
+    cells = theme_levels(frame(rows))
+    assert [(c["framework"], c["canonical_level"]) for c in cells] == [("hhh", 1), ("hhh", 4), ("iii", 4)]
+    spread = theme_spread(cells, {})[0]
+    assert (spread["entry_levels"], spread["min_level"], spread["entry_spread"]) == (["hhh:4", "iii:4"], 4, 0)

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import pandas as pd
 
+MIN_NEED_LEVEL = 2  # canonical 1 (universal) = no additional needs
 THEME_LEVEL_COLUMNS = ("theme", "framework", "document", "canonical_level", "n_indicators", "indicator_ids", "pages")
 THEME_SPREAD_COLUMNS = (
     "theme", "n_frameworks", "n_template_groups", "frameworks", "min_level", "max_level", "entry_levels",
@@ -36,13 +37,14 @@ def _level_key(level: int | None) -> int:
 def theme_spread(levels_rows: list[dict], template_group: dict[str, str]) -> list[dict]:
     """Per theme: spread of levels across frameworks; themes in 2+ frameworks ranked by disagreement.
 
-    A framework's entry level for a theme is the lowest canonical level at which it lists it (where it starts
-    to act); disagreement is ranked by the range of entry levels, then the range of mean levels, then the
-    number of frameworks.
+    Only levels of need count (canonical 2-4): a universal-level indicator describes no additional need, so a
+    concern theme tagged there is not a placement (theme_levels still lists it). A framework's entry level for a
+    theme is the lowest level at which it lists it (where it starts to act); disagreement is ranked by the range
+    of entry levels, then the range of mean levels, then the number of frameworks.
     """
     by_theme: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     for row in levels_rows:
-        if row["canonical_level"] is not None:
+        if row["canonical_level"] is not None and row["canonical_level"] >= MIN_NEED_LEVEL:
             by_theme[row["theme"]][row["framework"]].append((row["canonical_level"], row["n_indicators"]))
     rows = [_spread_row(theme, per_fw, template_group) for theme, per_fw in by_theme.items()]
     ranked = sorted((r for r in rows if r["n_frameworks"] >= 2),
