@@ -193,3 +193,64 @@ def snapshot(out: Path) -> dict[str, bytes]:
         for path in paths:
             files[str(path.relative_to(out))] = path.read_bytes()
     return files
+
+
+# --------------------------------------------------------------------------------------------- shared releases
+DOCS = ["milton-keynes__level_grid__v1", "worcestershire__level_tables__v1"]
+CHANGED_TEXT = "Good height/weight"  # a Milton Keynes level 1 indicator the "changed" variant rewords
+_CACHE: dict[str, Path] = {}
+
+
+def published_base(tmp_path_factory) -> Path:
+    """A folder with raw_docs/ and out/ holding one publish of the two dev documents (built once per session;
+    clone it before changing anything)."""
+    if "base" not in _CACHE:
+        from pipeline.publish import run_publish
+
+        base = tmp_path_factory.mktemp("published")
+        build_out(base / "out", base / "raw_docs", DOCS)
+        run_publish(base / "raw_docs", base / "out")
+        _CACHE["base"] = base
+    return _CACHE["base"]
+
+
+def reword(out: Path, old: str = CHANGED_TEXT, new: str = "Healthy height and weight") -> None:
+    """Change one indicator's text in OUT/normalised (a new id, as the normalise stage would give it)."""
+    def edit(rows):
+        for row in rows:
+            if row["text"] == old:
+                row["text"], row["text_normalised"] = new, new.lower()
+                row["indicator_id"] = row["indicator_id"][:-10] + hashlib.sha1(new.encode()).hexdigest()[:10]
+        return rows
+    edit_csv(out / "normalised" / "indicators.csv", edit)
+    run_compare(out)
+
+
+def changed_base(tmp_path_factory) -> Path:
+    """The published base after one Milton Keynes indicator was reworded and published again (release 2)."""
+    if "changed" not in _CACHE:
+        from pipeline.publish import run_publish
+
+        base = clone(published_base(tmp_path_factory), tmp_path_factory.mktemp("changed") / "c")
+        reword(base / "out")
+        run_publish(base / "raw_docs", base / "out")
+        _CACHE["changed"] = base
+    return _CACHE["changed"]
+
+
+def clone(base: Path, target: Path) -> Path:
+    """Copy a base folder, keeping the release links as links."""
+    shutil.copytree(base, target, symlinks=True)
+    return target
+
+
+def data_snapshot(out: Path) -> dict[str, bytes]:
+    """snapshot() without the run record and the Data Docs (they record the run's time)."""
+    return {k: v for k, v in snapshot(out).items() if k != "release.json" and not k.startswith("data_docs/")}
+
+
+def frictionless_valid(out: Path) -> list[str]:
+    import frictionless
+
+    report = frictionless.validate(str(out / "datapackage.json"))
+    return [] if report.valid else [str(e) for e in report.flatten(["type", "note"])][:5]

@@ -1,0 +1,63 @@
+"""The validation gate refuses bad data and leaves the previous release exactly as it was."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.publish import run_publish
+from pipeline.publish.inputs import PublishInputError
+from pipeline.publish.stage import PublishValidationError
+from test_publish_support import clone, edit_csv, frictionless_valid, published_base, snapshot
+
+
+def _corrupt(rows):
+    """A duplicated indicator (same id twice), a canonical level 7 and a page beyond the document's end."""
+    rows.append(dict(rows[0]))
+    rows[5]["canonical_level"] = "7"
+    rows[6]["page"] = "99"
+    return rows
+
+
+def test_gate_refuses_corrupted_indicators_and_old_release_survives(tmp_path_factory, capsys):
+    base = clone(published_base(tmp_path_factory), tmp_path_factory.mktemp("gate") / "b")
+    out = base / "out"
+    before = snapshot(out)
+    current = (out / ".current").readlink()
+    edit_csv(out / "normalised" / "indicators.csv", _corrupt)
+
+    with pytest.raises(PublishValidationError) as refused:
+        run_publish(base / "raw_docs", out)
+
+    failures = "\n".join(refused.value.failures)
+    assert "expect_column_values_to_be_unique(column='indicator_id')" in failures
+    assert "expect_column_values_to_be_between(column='canonical_level'" in failures
+    assert "column_A='doc_pages', column_B='page'" in failures
+    assert "FAILED indicators: expect_column_values_to_be_unique" in capsys.readouterr().err  # printed
+    # nothing changed: same release, same bytes, no staging left, still valid
+    assert (out / ".current").readlink() == current
+    assert snapshot(out) == before
+    assert not list((out / ".releases").glob(".staging-*"))
+    assert frictionless_valid(out) == []
+    # the refused run's Data Docs are kept for the analyst, outside the release
+    assert (refused.value.docs / "index.html").is_file()
+
+
+def test_unreadable_input_is_refused_before_anything_is_written(tmp_path_factory):
+    base = clone(published_base(tmp_path_factory), tmp_path_factory.mktemp("gate") / "b")
+    out = base / "out"
+    before = snapshot(out)
+
+    def bad_page(rows):
+        rows[3]["page"] = "three"
+        return rows
+
+    edit_csv(out / "normalised" / "indicators.csv", bad_page)
+    with pytest.raises(PublishInputError, match=r"normalised/indicators.csv: line 5: column page: 'three'"):
+        run_publish(base / "raw_docs", out)
+    assert snapshot(out) == before
+
+
+def test_missing_normalised_table_names_the_file(tmp_path):
+    (tmp_path / "out").mkdir()
+    with pytest.raises(PublishInputError, match=r"normalised/indicators.csv: missing \(run the normalise stage"):
+        run_publish(tmp_path / "raw_docs", tmp_path / "out")
