@@ -23,6 +23,7 @@ install: $(STAMP)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Re-install only when pyproject.toml changes.
 $(STAMP): pyproject.toml | $(BIN)/python
