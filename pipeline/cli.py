@@ -11,7 +11,7 @@ import contextlib
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterator
+from typing import Annotated, Any, Callable, Iterator, Optional
 
 import typer
 
@@ -26,7 +26,7 @@ app = typer.Typer(
          "Stages run in order and talk through files in the output folder: extract (PDFs -> OUT/interim), "
          "normalise (common level, domain and theme schema -> OUT/normalised), compare (across frameworks "
          "-> OUT/compare), publish (validated CSV/JSON, datapackage.json and report.html at the top of OUT). "
-         "`threshold run` runs them all.\n\n"
+         "`threshold run` runs them all; `threshold show ID` shows where an indicator came from.\n\n"
          "Exit status: 0 all documents ok; 1 some document failed (the rest still completed); "
          "2 usage error; 3 a stage could not complete.",
     no_args_is_help=True,
@@ -157,6 +157,31 @@ def publish(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted")) 
     run = _stage("pipeline.publish", "run_publish")
     with _locked(out):
         print_stage_summary("publish", _call("publish", lambda: run(raw_docs, out)))
+
+
+@app.command()
+def show(indicator_id: Annotated[str, typer.Argument(help="The indicator's id (column indicator_id of "
+                                                         "OUT/indicators.csv).")],
+         out: Out = Path("extracted"),
+         raw_docs: Annotated[Optional[Path], typer.Option("--raw-docs", help="Folder holding the source PDF "
+                                                          "(default: the one the published run used).")] = None,
+         png: Annotated[Optional[Path], typer.Option("--png", help="Where to write the picture "
+                                                     "(default: <indicator_id>.png here).")] = None) -> None:
+    """Show where an indicator came from.
+
+    Renders the indicator's PDF page to a PNG file with the indicator's box highlighted, and prints its
+    document, page, box and text."""
+    render = _stage("pipeline.publish", "render_indicator")
+    target = png or Path(f"{indicator_id}.png")
+    try:
+        info = render(out, indicator_id, target, raw_docs=raw_docs)
+    except LookupError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    typer.echo(f"{info['document']}, page {info['page']}, box {', '.join(f'{v:.1f}' for v in info['bbox'])}")
+    typer.echo(f"  {info['text']}")
+    typer.echo(f"picture: {info['png']}")
+    if info.get("warning"):
+        typer.secho(f"warning: {info['warning']}", err=True, fg=typer.colors.YELLOW)
 
 
 @app.command("run")

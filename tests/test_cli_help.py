@@ -13,7 +13,7 @@ from pipeline import __version__
 from pipeline.cli import app
 
 runner = CliRunner()
-COMMANDS = ("extract", "normalise", "compare", "publish", "run")
+COMMANDS = ("extract", "normalise", "compare", "publish", "show", "run")
 
 
 def test_top_level_help_lists_every_stage_and_the_exit_statuses():
@@ -30,6 +30,7 @@ def test_top_level_help_lists_every_stage_and_the_exit_statuses():
     ("normalise", ["--raw-docs", "--out", "OUT/normalised"]),
     ("compare", ["--out", "OUT/compare"]),
     ("publish", ["--raw-docs", "--out", "previous release"]),
+    ("show", ["--out", "--raw-docs", "--png", "PNG"]),
 ])
 def test_command_help_explains_its_options(command, options):
     result = runner.invoke(app, [command, "--help"])
