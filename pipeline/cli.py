@@ -196,6 +196,9 @@ def run_all(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), 
     with _locked(out):  # one run at a time writes to OUT
         summary = _do_extract(raw_docs, out, jobs, no_cache, progress, timeout, memory_mb, max_pages, max_mb)
         print_extract_summary(summary, raw_docs, out)
+        if not summary["ok"]:  # never replace the last release with an empty one
+            code = EXIT_USAGE if not summary["documents"] else EXIT_DOCUMENT_FAILED
+            raise _fail(f"no document in {raw_docs} could be extracted; nothing was published", code)
         for stage, module, func, args in (("normalise", "pipeline.normalise", "run_normalise", (raw_docs, out)),
                                           ("compare", "pipeline.compare", "run_compare", (out,)),
                                           ("publish", "pipeline.publish", "run_publish", (raw_docs, out))):

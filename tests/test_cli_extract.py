@@ -79,3 +79,12 @@ def test_busy_output_folder_exits_3(raw_folder, tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize("files, code", [({}, 2), ({"broken.pdf": b"<html></html>"}, 1)])
+def test_run_publishes_nothing_when_no_document_extracts(raw_folder, tmp_path, files, code):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", "--raw-docs", str(raw_folder(extra=files)), "--out", str(out)])
+    assert result.exit_code == code
+    assert "could be extracted; nothing was published" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [".cache", "interim", "run-record.json"]  # no release
