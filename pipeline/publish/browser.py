@@ -188,15 +188,9 @@ class Chromium:
         return result.get("result", {}).get("value")
 
     def screenshot(self, png: Path, *, selector: str | None = None) -> Path:
-        """PNG of the viewport, or of the element matched by `selector` (scrolled into view)."""
-        params: dict[str, Any] = {"format": "png"}
+        """PNG of the viewport, scrolled first to the element matched by `selector` if one is given."""
         if selector:
-            rect = self.evaluate(
-                f"(function(){{var e=document.querySelector({json.dumps(selector)});e.scrollIntoView();"
-                "var r=e.getBoundingClientRect();return [r.x+window.scrollX,r.y+window.scrollY,r.width,r.height];})()")
-            x, y, w, h = rect
-            params.update(clip={"x": x, "y": y, "width": min(w, 1600), "height": min(h, 1400), "scale": 1},
-                          captureBeyondViewport=True)
-        data = self.call("Page.captureScreenshot", params, session=True)["data"]
+            self.evaluate(f"document.querySelector({json.dumps(selector)}).scrollIntoView()")
+        data = self.call("Page.captureScreenshot", {"format": "png"}, session=True)["data"]
         Path(png).write_bytes(base64.b64decode(data))
         return Path(png)

@@ -98,9 +98,13 @@ def load_run(out: Path) -> list[dict]:
     return [d for d in data if isinstance(d, dict)] if isinstance(data, list) else []
 
 
-def load_themes(themes_file: Path = THEMES_FILE) -> tuple[list[dict], str]:
-    """The theme vocabulary (the normalise stage's pipeline/data/themes.yaml) as items
-    {theme, label, description, early_help_group, dimensions}; ([], "") when there is none."""
+def load_themes(out: Path, themes_file: Path = THEMES_FILE) -> tuple[list[dict], str]:
+    """The theme vocabulary as items {theme, label, description, early_help_group, dimensions, adult_theme}:
+    OUT/normalised/themes.csv (the vocabulary the normalise run applied), else pipeline/data/themes.yaml;
+    ([], "") when there is none."""
+    applied = Path(out) / "normalised" / "themes.csv"
+    if applied.is_file():
+        return [_theme_item(row, applied) for row in read_csv(applied).rows], str(applied)
     if not themes_file.is_file():
         return [], ""
     try:
@@ -122,7 +126,8 @@ def _theme_item(raw: dict, path: Path) -> dict:
     return {"theme": str(theme), "label": str(raw.get("label") or theme),
             "description": str(raw.get("description") or "").strip(),
             "early_help_group": ";".join(group) if isinstance(group, list) else str(group),
-            "dimensions": ";".join(dims) if isinstance(dims, list) else str(dims)}
+            "dimensions": ";".join(dims) if isinstance(dims, list) else str(dims),
+            "adult_theme": str(raw.get("adult_theme") or "")}
 
 
 def pdf_facts(path: Path) -> tuple[str, list[tuple[float, float]]]:
@@ -146,7 +151,7 @@ def load_inputs(raw_docs: Path, out: Path) -> Inputs:
     lev_path = out / "normalised" / "levels.csv"
     compare_dir = out / "compare"
     compare = {p.stem: read_csv(p) for p in sorted(compare_dir.glob("*.csv"))} if compare_dir.is_dir() else {}
-    themes, themes_source = load_themes()
+    themes, themes_source = load_themes(out)
     report_path = out / "normalised" / "report.json"
     inputs = Inputs(
         out=out, raw_docs=raw_docs, interim=load_interim(out), run=load_run(out),

@@ -33,7 +33,7 @@ th{background:#eef1f5;font-weight:600}td.num,th.num{text-align:right}.muted{colo
 .legend span{display:inline-block;padding:2px 10px;margin-right:6px;border-radius:3px;font-size:12px}
 .sev-high{color:#b91c1c;font-weight:600}.sev-medium{color:#b45309;font-weight:600}.sev-low{color:#4b5563}
 details{margin:8px 0}summary{cursor:pointer;font-weight:600}input[type=search]{padding:5px 8px;width:320px;margin:6px 0}
-td.text{max-width:560px}code{font-size:12px}
+code{font-size:11px;white-space:nowrap}
 """
 
 SCRIPT = """
@@ -160,6 +160,37 @@ def generic_table(table: Table | None, known: set[str], empty: str, table_id: st
     return _table(headers, rows, cls=table_id, numeric=numeric).replace("<table ", f'<table id="{table_id}" ', 1)
 
 
+_PAIR = ("framework_{s}", "canonical_level_{s}", "level_label_{s}", "text_{s}", "page_{s}", "document_{s}",
+         "indicator_id_{s}")
+
+
+def disagreements_section(table: Table | None, out: Path, raw_docs: Path, known: set[str]) -> str:
+    """Each disagreement as two indicators side by side (framework, level, text, source page), else the
+    compare stage's table as it is."""
+    needed = {c.format(s=s) for c in _PAIR for s in "ab"}
+    if table is None or not needed <= set(table.columns):
+        return generic_table(table, known, "The compare stage wrote no level_disagreements table.", "disagreements")
+    rows = []
+    for r in table.rows:
+        cells = []
+        for side in "ab":
+            get = {c.split("_{s}")[0]: r.get(c.format(s=side)) for c in _PAIR}
+            link = pdf_href(out, raw_docs, get["document"], get["page"])
+            cells += [f"<b>{_e(get['framework'])}</b>", _level_badge(get["canonical_level"]),
+                      f'{_e(get["text"])} <span class="muted">({_e(get["level_label"])})</span> '
+                      f'<a href="{_e(link)}">p.&nbsp;{_e(get["page"])}</a> {_ind_link(str(get["indicator_id"]))}']
+        score = r.get("score")
+        cells += [_e(f"{score:.2f}" if isinstance(score, float) else score),
+                  _e(" ".join(split_list(r.get("shared_themes"))))]
+        rows.append(cells)
+    headers = ["Framework A", "Level", "Indicator A", "Framework B", "Level", "Indicator B", "Similarity",
+               "Shared themes"]
+    return _table(headers, rows, cls="disagreements", numeric=[6]).replace("<table ", '<table id="disagreements" ', 1)
+
+
+_FINDING_COLUMNS = ("kind", "severity", "subject", "message", "indicator_ids", "pages")
+
+
 def framework_section(fw: dict, tables: dict[str, Table], known: set[str]) -> str:
     docs = [d for d in tables["documents"].rows if d["framework"] == fw["framework"]]
     parts = [f'<div class="card" id="fw-{_e(fw["framework"])}"><h3>{_e(fw["framework"])}: '
@@ -172,13 +203,17 @@ def framework_section(fw: dict, tables: dict[str, Table], known: set[str]) -> st
     if findings is not None:
         mine = [r for r in findings.rows if r.get("framework") == fw["framework"]]
         kinds = Counter(str(r.get("kind")) for r in mine)
-        parts.append(f"<h4>Consistency findings ({len(mine)})</h4>")
+        severities = Counter(str(r.get("severity")) for r in mine)
+        head = f"Consistency findings ({len(mine)})"
         if mine:
-            parts.append("<p>" + ", ".join(f"{_e(k)}: {n}" for k, n in sorted(kinds.items())) + "</p>")
-            sub = Table(findings.spec, mine)
-            parts.append(generic_table(sub, known, "", f"findings-{fw['framework']}"))
+            head += ": " + ", ".join(f"{_e(k)} {n}" for k, n in sorted(severities.items()))
+            shown = [f for f in findings.spec.fields if f.name in _FINDING_COLUMNS] or list(findings.spec.fields)
+            sub = Table(findings.spec.with_fields(shown), mine)
+            parts.append(f'<details{" open" if len(mine) <= 8 else ""}><summary>{head}</summary>'
+                         "<p>" + ", ".join(f"{_e(k)}: {n}" for k, n in sorted(kinds.items())) + "</p>"
+                         + generic_table(sub, known, "", f"findings-{fw['framework']}") + "</details>")
         else:
-            parts.append('<p class="muted">No findings.</p>')
+            parts.append(f'<p><b>{head}</b></p>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -237,8 +272,7 @@ def render(tables: dict[str, Table], *, out: Path, raw_docs: Path, version: str,
     frameworks = tables["frameworks"].rows
     n_ind = len(tables["indicators"].rows)
     summary = "".join(framework_section(fw, tables, known) for fw in frameworks)
-    disagreements = generic_table(tables.get("level_disagreements"), known,
-                                  "The compare stage wrote no level_disagreements table.", "disagreements")
+    disagreements = disagreements_section(tables.get("level_disagreements"), out, raw_docs, known)
     body = (
         f'<header><h1>{_e(title)}</h1><p>Version {_e(version)} &middot; {len(frameworks)} framework(s) &middot; '
         f'{len(tables["documents"].rows)} document(s) &middot; {n_ind} indicators</p></header>'
