@@ -46,8 +46,10 @@ Timeout = Annotated[float, typer.Option("--timeout", min=1, help="Seconds one do
                                                                  "stopped and marked 'timed out'.")]
 MemoryMb = Annotated[int, typer.Option("--memory-mb", min=64, help="Memory (MiB of address space) one document's "
                                                                    "worker may add before it is stopped.")]
-MaxPages = Annotated[int, typer.Option("--max-pages", min=1, help="Documents with more pages are refused as too large.")]
-MaxMb = Annotated[float, typer.Option("--max-mb", min=0.001, help="Files larger than this (MB) are refused as too large.")]
+MaxPages = Annotated[int, typer.Option("--max-pages", min=1,
+                                       help="Documents with more pages are refused as too large.")]
+MaxMb = Annotated[float, typer.Option("--max-mb", min=0.001,
+                                      help="Files larger than this (MB) are refused as too large.")]
 
 
 def _version(value: bool) -> None:
@@ -116,7 +118,8 @@ _D = Limits()
 @app.command()
 def extract(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), jobs: Jobs = 2,
             no_cache: NoCache = False, progress: Progress = True, timeout: Timeout = _D.timeout_s,
-            memory_mb: MemoryMb = _D.memory_mb, max_pages: MaxPages = _D.max_pages, max_mb: MaxMb = _D.max_mb) -> None:
+            memory_mb: MemoryMb = _D.memory_mb, max_pages: MaxPages = _D.max_pages,
+            max_mb: MaxMb = _D.max_mb) -> None:
     """Extract the indicators of every PDF.
 
     Reads every PDF in RAW_DOCS and writes OUT/interim: one JSON file per document and run.json with each
@@ -187,7 +190,8 @@ def show(indicator_id: Annotated[str, typer.Argument(help="The indicator's id (c
 @app.command("run")
 def run_all(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), jobs: Jobs = 2,
             no_cache: NoCache = False, progress: Progress = True, timeout: Timeout = _D.timeout_s,
-            memory_mb: MemoryMb = _D.memory_mb, max_pages: MaxPages = _D.max_pages, max_mb: MaxMb = _D.max_mb) -> None:
+            memory_mb: MemoryMb = _D.memory_mb, max_pages: MaxPages = _D.max_pages,
+            max_mb: MaxMb = _D.max_mb) -> None:
     """Run every stage (the whole pipeline).
 
     Runs extract, normalise, compare and publish in order. Documents that fail are reported and left out; the

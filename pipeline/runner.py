@@ -114,7 +114,8 @@ def run_isolated(
             while pending and len(active) < jobs:
                 key, args = pending.pop()
                 receive, send = context.Pipe(duplex=False)
-                proc = context.Process(target=_child, args=(send, os.getpid(), func, args, memory_mb, cpu_s), daemon=True)
+                proc = context.Process(target=_child, args=(send, os.getpid(), func, args, memory_mb, cpu_s),
+                                       daemon=True)
                 proc.start()
                 send.close()
                 active[receive] = (key, proc, time.monotonic())

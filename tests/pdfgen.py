@@ -52,7 +52,8 @@ def stream(content: bytes, extra: str = "", compress: bool = False) -> bytes:
     return f"<< /Length {len(content)}{extra} >>\nstream\n".encode() + content + b"\nendstream"
 
 
-def build_pdf(objects: dict[int, bytes], *, root: int = 1, trailer_extra: str = "", header: bytes = b"%PDF-1.4") -> bytes:
+def build_pdf(objects: dict[int, bytes], *, root: int = 1, trailer_extra: str = "",
+              header: bytes = b"%PDF-1.4") -> bytes:
     """Serialise numbered objects into a PDF with a valid xref table and trailer."""
     out = bytearray(header + b"\n%\xe2\xe3\xcf\xd3\n")
     size = max(objects) + 1
@@ -70,7 +71,8 @@ def build_pdf(objects: dict[int, bytes], *, root: int = 1, trailer_extra: str = 
     return bytes(out)
 
 
-def _page_objects(contents: list[bytes], *, first: int = 3, resources: str | None = None, size=(595, 842)) -> dict[int, bytes]:
+def _page_objects(contents: list[bytes], *, first: int = 3, resources: str | None = None,
+                  size=(595, 842)) -> dict[int, bytes]:
     """Catalog (1), Pages (2), font (first), then a page and its content stream per entry."""
     font = first
     objects = {
