@@ -3,7 +3,7 @@ written beside the data work offline.
 
 Each CDN address the Data Docs templates use is mapped to the npm package and version it serves and the file in
 that package; `npm pack` fetches exactly that package from the npm registry. The files land in
-pipeline/publish/vendor/files/<package>@<version>/<path> and pipeline/publish/vendor/assets.json records, per
+pipeline/publish/data/vendor/files/<package>@<version>/<path> and pipeline/publish/data/vendor/assets.json records, per
 CDN address, the local file and its sha256 (and checks the template's integrity hash where it has one).
 
 Run after upgrading great-expectations:  python -m pipeline.publish.vendor_assets
@@ -23,7 +23,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-VENDOR_DIR = Path(__file__).resolve().parent / "vendor"
+VENDOR_DIR = Path(__file__).resolve().parent / "data" / "vendor"
 FILES_DIR = VENDOR_DIR / "files"
 ASSETS_FILE = VENDOR_DIR / "assets.json"
 
