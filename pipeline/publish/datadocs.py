@@ -28,7 +28,9 @@ def load_assets() -> dict[str, dict]:
 
 def _copy_vendor(site: Path, assets: dict[str, dict]) -> None:
     for entry in assets.values():
-        for rel in [entry["file"], *entry.get("extra_files", [])]:
+        package_dir = FILES_DIR / entry["package"]
+        licences = [p.relative_to(FILES_DIR).as_posix() for p in package_dir.glob("LICEN[CS]E*")]
+        for rel in [entry["file"], *entry.get("extra_files", []), *licences]:
             target = site / SITE_VENDOR / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(FILES_DIR / rel, target)
@@ -71,6 +73,26 @@ def remote_loads(page: Path) -> list[str]:
     return _LOADS.findall(page.read_text(encoding="utf-8"))
 
 
+_REF = re.compile(r'(?:src|href)="([^"#?]+)|url\(\s*[\'"]?([^\'")#?]+)')
+
+
+def prune_static(site: Path) -> int:
+    """Remove files under static/ that no page or style sheet refers to (great-expectations copies images
+    and fonts its pages never load); returns how many were removed."""
+    used = set()
+    for path in [*site.rglob("*.html"), *site.rglob("*.css")]:
+        for match in _REF.finditer(path.read_text(encoding="utf-8", errors="replace")):
+            ref = match.group(1) or match.group(2)
+            if ref and "://" not in ref and not ref.startswith("data:"):
+                used.add(os.path.normpath(path.parent / ref))
+    removed = 0
+    for path in sorted((site / "static").rglob("*")):
+        if path.is_file() and os.path.normpath(path) not in used and not path.name.startswith("LICEN"):
+            path.unlink()
+            removed += 1
+    return removed
+
+
 def make_offline(site: Path) -> None:
     """Vendor the assets into the site and rewrite its pages and styles; raise OfflineError if any page would
     still load something from the network."""
@@ -84,6 +106,7 @@ def make_offline(site: Path) -> None:
     for page in sorted(site.rglob("*.html")):
         rewrite_page(site, page, assets)
         leftovers += [f"{page.relative_to(site)}: {url}" for url in remote_loads(page)]
+    prune_static(site)
     if leftovers:
         raise OfflineError("Data Docs would load from the network (re-run python -m pipeline.publish.vendor_assets "
                            "after a great-expectations upgrade): " + "; ".join(leftovers[:5]))

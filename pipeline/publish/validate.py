@@ -58,11 +58,14 @@ def _frame(rows: list[dict], columns: list[str]):
 
 
 def _numeric(frame, columns: list[str]):
+    """Numeric columns as int64 when whole and complete (clearer in the Data Docs), else float64."""
     import pandas as pd
 
     for column in columns:
         if column in frame:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+            values = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+            whole = values.notna().all() and (values % 1 == 0).all()
+            frame[column] = values.astype("int64") if whole and len(values) else values
     return frame
 
 
