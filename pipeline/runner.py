@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Callable, Hashable, Iterable
 
-from pipeline.runner_files import release_inherited_locks
 
 POLL_S = 0.2
 
@@ -57,7 +56,6 @@ def _child(conn, parent: int, func: Callable, args: tuple, memory_mb: int | None
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    release_inherited_locks()
     if memory_mb:
         limit = _address_space() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

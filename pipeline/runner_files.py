@@ -63,45 +63,37 @@ class FolderBusy(RuntimeError):
     """Another run holds the output folder."""
 
 
-_held: dict[Path, list] = {}  # folder -> [depth, open lock file]
+_held: dict[Path, int] = {}  # folder -> how many nested folder_lock calls hold it
 
 
 @contextlib.contextmanager
 def folder_lock(out: Path) -> Iterator[None]:
-    """Hold OUT/.cache/lock while a stage writes (re-entrant within one process). The lock dies with the process,
-    so a killed run never blocks the next one; a second concurrent run gets FolderBusy."""
+    """Hold OUT/.cache/lock while a stage writes (re-entrant within one process); a second concurrent run gets
+    FolderBusy. A POSIX record lock: it dies with its process and forked workers do not inherit it, so a killed
+    run never blocks the next one."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     key = out.resolve()
     if key in _held:
-        _held[key][0] += 1
+        _held[key] += 1
         try:
             yield
         finally:
-            _held[key][0] -= 1
+            _held[key] -= 1
         return
     (out / ".cache").mkdir(exist_ok=True)
     handle = open(out / ".cache" / "lock", "a")
     try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             if exc.errno in (errno.EAGAIN, errno.EACCES):
                 raise FolderBusy(f"{out}: another run is writing to this folder") from None
             raise
-        _held[key] = [1, handle]
+        _held[key] = 1
         try:
             yield
         finally:
             del _held[key]
     finally:
         handle.close()
-
-
-def release_inherited_locks() -> None:
-    """In a forked worker: close this process's copies of the lock files, so that a worker outliving a
-    killed parent cannot keep the folder locked."""
-    for _, handle in _held.values():
-        with contextlib.suppress(OSError):
-            os.close(handle.fileno())
-    _held.clear()

@@ -191,3 +191,33 @@ def test_runs_are_deterministic_with_and_without_cache(clean_run, tmp_path):
     run_extract(folder, fresh_out, jobs=2, use_cache=False, progress=False)
     assert output_files(fresh_out) == output_files(reference)
     assert not (fresh_out / stage.CACHE_DIR).exists() or not list((fresh_out / stage.CACHE_DIR).glob("*.json"))
+
+
+HOLD_AND_FORK = """
+import ctypes, os, sys, time
+from pipeline.runner import run_isolated
+from pipeline.runner_files import folder_lock
+
+def outlive_parent():
+    ctypes.CDLL(None).prctl(1, 0)  # undo "die with the parent", to see what a surviving worker holds
+    print(os.getpid(), flush=True)
+    time.sleep(30)
+
+with folder_lock(sys.argv[1]):
+    run_isolated([("w", ())], outlive_parent, timeout_s=60)
+"""
+
+
+def test_a_worker_that_outlives_a_killed_run_does_not_hold_the_folder(tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_AND_FORK, str(out)], cwd=ROOT, stdout=subprocess.PIPE,
+                            text=True)
+    worker = int(proc.stdout.readline())
+    try:
+        proc.kill()
+        proc.wait()
+        os.kill(worker, 0)  # the worker is still alive ...
+        with folder_lock(out):  # ... and the folder is free
+            pass
+    finally:
+        os.kill(worker, signal.SIGKILL)
