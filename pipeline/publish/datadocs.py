@@ -100,7 +100,7 @@ def make_offline(site: Path) -> None:
     assets = load_assets()
     _copy_vendor(site, assets)
     for css in (site / "static" / "styles").glob("*.css"):
-        text = _GX_ASSETS.sub(lambda m: _gx_image(site, css, m.group(0)), css.read_text(encoding="utf-8"))
+        text = _GX_ASSETS.sub(lambda m, css=css: _gx_image(site, css, m.group(0)), css.read_text(encoding="utf-8"))
         css.write_text(text, encoding="utf-8")
     leftovers = []
     for page in sorted(site.rglob("*.html")):

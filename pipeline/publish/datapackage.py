@@ -94,14 +94,14 @@ def tree_json_schema(specs: dict[str, TableSpec]) -> dict:
             out[name] = prop
         return out
 
-    from pipeline.publish.tables import _LEAF  # the tree's leaf columns
+    from pipeline.publish.tables import TREE_LEAF_COLUMNS
 
     def obj(properties: dict, **extra: Any) -> dict:
         properties = {**properties, **extra}
         return {"type": "object", "properties": properties, "required": list(properties),
                 "additionalProperties": False}
 
-    indicator = obj(props(ind, list(_LEAF)))
+    indicator = obj(props(ind, list(TREE_LEAF_COLUMNS)))
     domain = obj({"domain": _js_property(ind.field("domain"))},
                  indicators={"type": "array", "items": indicator})
     area = obj({"area": _js_property(ind.field("area")), "canonical_area": _js_property(ind.field("canonical_area"))},

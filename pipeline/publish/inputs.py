@@ -162,10 +162,11 @@ def load_inputs(raw_docs: Path, out: Path) -> Inputs:
     if not compare:
         inputs.warnings.append(f"{compare_dir}: no comparison tables (run the compare stage first)")
     if not themes:
-        inputs.warnings.append("no theme vocabulary found (pipeline/data/themes.yaml); themes table built from the ids in use")
+        inputs.warnings.append("no theme vocabulary found (pipeline/data/themes.yaml); the themes table is built "
+                               "from the ids in use")
     documents = sorted({r.get("document", "") for r in inputs.indicators.rows} | set(inputs.interim))
     for document in documents:
         pdf = raw_docs / document
-        if document and "/" not in document and pdf.is_file():
+        if document and Path(document).name == document and pdf.is_file():
             inputs.pdf_sha256[document], inputs.page_sizes[document] = pdf_facts(pdf)
     return inputs

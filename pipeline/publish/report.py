@@ -23,13 +23,16 @@ LEVEL_COLOURS = {1: "#cfe8c4", 2: "#fde58a", 3: "#f9a65a", 4: "#e8664f"}
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2430;background:#fafafa}
 header{background:#1f3a5f;color:#fff;padding:18px 28px}header h1{margin:0 0 4px;font-size:22px}
-header p{margin:0;opacity:.85}nav{background:#fff;border-bottom:1px solid #ddd;padding:8px 28px;position:sticky;top:0;z-index:2}
+header p{margin:0;opacity:.85}
+nav{background:#fff;border-bottom:1px solid #ddd;padding:8px 28px;position:sticky;top:0;z-index:2}
 nav a{margin-right:18px;color:#1f3a5f;text-decoration:none;font-weight:600}main{padding:8px 28px 40px}
 h2{border-bottom:2px solid #1f3a5f;padding-bottom:4px;margin-top:34px}h3{margin:22px 0 6px}
-table{border-collapse:collapse;margin:8px 0 14px;background:#fff}th,td{border:1px solid #d6d9de;padding:4px 7px;vertical-align:top;text-align:left}
+table{border-collapse:collapse;margin:8px 0 14px;background:#fff}
+th,td{border:1px solid #d6d9de;padding:4px 7px;vertical-align:top;text-align:left}
 th{background:#eef1f5;font-weight:600}td.num,th.num{text-align:right}.muted{color:#6b7280}
 .card{background:#fff;border:1px solid #d6d9de;border-radius:6px;padding:10px 16px;margin:14px 0}
-.heatmap td.cell{text-align:center;min-width:74px;font-weight:600;color:#111}.heatmap .n{font-weight:400;opacity:.75}.heatmap td.empty{background:#f3f4f6;color:#9ca3af}
+.heatmap td.cell{text-align:center;min-width:74px;font-weight:600;color:#111}.heatmap .n{font-weight:400;opacity:.75}
+.heatmap td.empty{background:#f3f4f6;color:#9ca3af}
 .legend span{display:inline-block;padding:2px 10px;margin-right:6px;border-radius:3px;font-size:12px}
 .sev-high{color:#b91c1c;font-weight:600}.sev-medium{color:#b45309;font-weight:600}.sev-low{color:#4b5563}
 details{margin:8px 0}summary{cursor:pointer;font-weight:600}input[type=search]{padding:5px 8px;width:320px;margin:6px 0}
@@ -142,7 +145,7 @@ def generic_table(table: Table | None, known: set[str], empty: str, table_id: st
     if table is None:
         return f'<p class="muted">{empty}</p>'
     if not table.rows:
-        return f'<p class="muted">None.</p>'
+        return '<p class="muted">None.</p>'
     headers = table.columns
     numeric = [i for i, f in enumerate(table.spec.fields) if f.type in ("integer", "number")]
     rows = []
@@ -191,7 +194,23 @@ def disagreements_section(table: Table | None, out: Path, raw_docs: Path, known:
 _FINDING_COLUMNS = ("kind", "severity", "subject", "message", "indicator_ids", "pages")
 
 
-def framework_section(fw: dict, tables: dict[str, Table], known: set[str]) -> str:
+def normalisation_line(report: dict | None) -> str:
+    """The normalise stage's report for one framework: what could not be mapped, what has no theme."""
+    if not isinstance(report, dict):
+        return ""
+    parts = []
+    for key, name in (("unmapped_levels", "levels"), ("unmapped_areas", "areas"), ("unmapped_domains", "domains")):
+        values = report.get(key) or []
+        labels = [v.get("label", v.get("level_label", v)) if isinstance(v, dict) else v for v in values]
+        parts.append(f"unmapped {name}: " + (_e("; ".join(map(str, labels))) if labels else "none"))
+    if isinstance(report.get("untagged_share"), (int, float)):
+        parts.append(f"no theme: {report['untagged_share']:.1%} of indicators")
+    if report.get("dimensions_inferred"):
+        parts.append(f"dimensions inferred from the text: {report['dimensions_inferred']}")
+    return f'<p class="muted">Normalisation: {", ".join(parts)}.</p>'
+
+
+def framework_section(fw: dict, tables: dict[str, Table], known: set[str], normalisation: dict | None = None) -> str:
     docs = [d for d in tables["documents"].rows if d["framework"] == fw["framework"]]
     parts = [f'<div class="card" id="fw-{_e(fw["framework"])}"><h3>{_e(fw["framework"])}: '
              f'{_e(fw.get("partnership") or fw.get("authority") or "")}</h3>',
@@ -199,6 +218,9 @@ def framework_section(fw: dict, tables: dict[str, Table], known: set[str]) -> st
              f'{fw["documents"]} document(s), {fw["indicators"]} indicators)</span></p>']
     for doc in docs:
         parts.append(_document_summary(doc, tables))
+    frameworks_report = (normalisation or {}).get("frameworks") if isinstance(normalisation, dict) else None
+    if isinstance(frameworks_report, dict):
+        parts.append(normalisation_line(frameworks_report.get(fw["framework"])))
     findings = tables.get("findings")
     if findings is not None:
         mine = [r for r in findings.rows if r.get("framework") == fw["framework"]]
@@ -267,11 +289,11 @@ def not_published_section(run: list[dict]) -> str:
 
 
 def render(tables: dict[str, Table], *, out: Path, raw_docs: Path, version: str, title: str,
-           run: list[dict] | None = None) -> str:
+           run: list[dict] | None = None, normalisation: dict | None = None) -> str:
     known = {r["indicator_id"] for r in tables["indicators"].rows}
     frameworks = tables["frameworks"].rows
     n_ind = len(tables["indicators"].rows)
-    summary = "".join(framework_section(fw, tables, known) for fw in frameworks)
+    summary = "".join(framework_section(fw, tables, known, normalisation) for fw in frameworks)
     disagreements = disagreements_section(tables.get("level_disagreements"), out, raw_docs, known)
     body = (
         f'<header><h1>{_e(title)}</h1><p>Version {_e(version)} &middot; {len(frameworks)} framework(s) &middot; '

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -101,7 +101,6 @@ class TableSpec:
     description: str
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...] = ()
-    unique: tuple[tuple[str, ...], ...] = ()
     foreign_keys: tuple[dict, ...] = ()
     open: bool = False
     stage: str = "publish"
@@ -143,7 +142,6 @@ def load_specs(path: Path = TABLES_FILE) -> dict[str, TableSpec]:
             name=raw["name"], title=raw.get("title", raw["name"]), description=raw.get("description", ""),
             fields=tuple(_field(f, where) for f in raw.get("fields", [])),
             primary_key=tuple(raw.get("primary_key", ())),
-            unique=tuple(tuple(u) for u in raw.get("unique", ())),
             foreign_keys=tuple(raw.get("foreign_keys", ())), open=bool(raw.get("open", False)))
     compare_fields = tuple(_field(f, f"{path}: compare_fields") for f in data.get("compare_fields", []))
     for raw in data.get("compare_tables", []):
@@ -172,8 +170,8 @@ def infer_field(name: str, values: list[Any], stage: str) -> Field:
     elif texts and all(_NUM.match(t) for t in texts):
         kind = "number"
         decimals = min(6, max(len(t.partition(".")[2]) for t in texts))  # keep the stage's own precision
-    return Field(name=name, type=kind, decimals=decimals, description=f"Column written by the {stage} stage (not documented in "
-                 "tables.yaml).", documented=False)
+    return Field(name=name, type=kind, decimals=decimals, documented=False,
+                 description=f"Column written by the {stage} stage (not documented in tables.yaml).")
 
 
 def fits(field_: Field, values: list[Any]) -> bool:

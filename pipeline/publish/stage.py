@@ -109,7 +109,7 @@ def _run_record(staging: Path, raw_docs: Path, out: Path, meta: dict, gate: vali
         "published_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "version": meta["version"], "data_changed": meta["changed"], "data_hash": meta["data_hash"],
         "raw_docs": str(Path(raw_docs).resolve()), "out": str(Path(out).resolve()),
-        "software": _versions(), "command": sys.argv[:1],
+        "software": _versions(),
         "validation": {"expectations_evaluated": gate.evaluated, "failures": gate.failures,
                        "skipped": gate.skipped},
         "warnings": warnings, "recovered": notes,
@@ -138,7 +138,8 @@ def run_publish(raw_docs: Path, out: Path) -> dict:
                                                       encoding="utf-8", newline="")
             (staging / "report.html").write_text(
                 report.render(tables, out=out, raw_docs=raw_docs, version=meta["version"],
-                              title=load_dataset()["title"], run=inputs.run), encoding="utf-8", newline="")
+                              title=load_dataset()["title"], run=inputs.run,
+                              normalisation=inputs.normalisation_report), encoding="utf-8", newline="")
             step("staged")
             gate = _gate(staging, tables, inputs, trees)
             if not gate.success:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from pipeline.publish.inputs import CsvTable, Inputs, PublishInputError
 from pipeline.publish.spec import Field, SpecError, TableSpec, fits, infer_field, load_specs
 
 LIST_SEP = ";"
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass
@@ -274,7 +276,7 @@ def framework_tree(framework: dict, tables: dict[str, Table]) -> dict:
     return tree
 
 
-_LEAF = ("indicator_id", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "seq", "text",
+TREE_LEAF_COLUMNS = ("indicator_id", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "seq", "text",
          "text_normalised", "canonical_dimensions", "dimensions_inferred", "themes", "protective_themes",
          "severity", "frequency", "age_condition", "corrections")
 
@@ -289,7 +291,7 @@ def _document_tree(doc: dict, tables: dict[str, Table]) -> dict:
             area = areas.setdefault(r["area"], {"area": r["area"], "canonical_area": r["canonical_area"],
                                                 "domains": {}})
             domain = area["domains"].setdefault(r["domain"], {"domain": r["domain"], "indicators": []})
-            domain["indicators"].append({k: _leaf_value(k, r.get(k)) for k in _LEAF})
+            domain["indicators"].append({k: _leaf_value(k, r.get(k)) for k in TREE_LEAF_COLUMNS})
         for area in areas.values():
             area["domains"] = list(area["domains"].values())
         levels.append({k: level[k] for k in ("level_rank", "level_label", "canonical_level", "description",
@@ -307,6 +309,9 @@ def write_framework_trees(folder: Path, tables: dict[str, Table]) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for framework in tables["frameworks"].rows:
+        if not _SLUG.match(str(framework["framework"])):
+            raise PublishInputError(f"framework id {framework['framework']!r} is not a slug (lower-case letters, "
+                                    "digits, hyphens); it cannot name a file")
         path = folder / f"{framework['framework']}.json"
         text = json.dumps(framework_tree(framework, tables), ensure_ascii=False, indent=1, allow_nan=False)
         path.write_text(text + "\n", encoding="utf-8", newline="")

@@ -122,6 +122,6 @@ def vendor() -> dict:
 
 
 if __name__ == "__main__":
-    for url, entry in vendor().items():
+    for entry in vendor().values():
         print(f"{entry['package']:40s} {entry['file']}")
     sys.exit(0)
