@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.compare import run_compare
 from pipeline.publish import run_publish
 from pipeline.publish.inputs import PublishInputError
 from pipeline.publish.stage import PublishValidationError
@@ -57,7 +58,35 @@ def test_unreadable_input_is_refused_before_anything_is_written(tmp_path_factory
     assert snapshot(out) == before
 
 
+def test_stale_comparison_tables_are_refused(tmp_path_factory):
+    """Comparison tables computed before the indicators changed point at ids that no longer exist."""
+    base = clone(published_base(tmp_path_factory), tmp_path_factory.mktemp("gate") / "s")
+    out = base / "out"
+    before = snapshot(out)
+    edit_csv(out / "normalised" / "indicators.csv", lambda rows: [r for r in rows if r["framework"] != "worcestershire"
+                                                                 or r["level_rank"] != "2"])
+    with pytest.raises(PublishValidationError) as refused:
+        run_publish(base / "raw_docs", out)
+    assert any("expect_column_values_to_be_null(column='dangling_indicator_ids')" in f
+               for f in refused.value.failures)
+    assert snapshot(out) == before
+
+
 def test_missing_normalised_table_names_the_file(tmp_path):
     (tmp_path / "out").mkdir()
     with pytest.raises(PublishInputError, match=r"normalised/indicators.csv: missing \(run the normalise stage"):
         run_publish(tmp_path / "raw_docs", tmp_path / "out")
+
+
+def test_plausibility_warnings_do_not_block_publishing(tmp_path_factory):
+    """A level left with no indicators is reported (severity "warning") but the release still publishes."""
+    base = clone(published_base(tmp_path_factory), tmp_path_factory.mktemp("gate") / "w")
+    out = base / "out"
+    edit_csv(out / "normalised" / "indicators.csv",
+             lambda rows: [r for r in rows if not (r["framework"] == "worcestershire" and r["level_rank"] == "1")])
+    run_compare(out)
+    summary = run_publish(base / "raw_docs", out)
+    assert summary["version"] == "1.2.0"
+    assert any(w.startswith("levels: expect_column_values_to_be_between(column='indicators'")
+               for w in summary["validation_warnings"]), summary["validation_warnings"]
+    assert frictionless_valid(out) == []

@@ -111,7 +111,7 @@ def _run_record(staging: Path, raw_docs: Path, out: Path, meta: dict, gate: vali
         "raw_docs": str(Path(raw_docs).resolve()), "out": str(Path(out).resolve()),
         "software": _versions(),
         "validation": {"expectations_evaluated": gate.evaluated, "failures": gate.failures,
-                       "skipped": gate.skipped},
+                       "warnings": gate.warnings, "skipped": gate.skipped},
         "warnings": warnings, "recovered": notes,
         "files": {p.relative_to(staging).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files},
     }
@@ -146,6 +146,8 @@ def run_publish(raw_docs: Path, out: Path) -> dict:
                 docs = _keep_failed_docs(releases, staging)
                 print("publish: validation failed, nothing was published:\n" + gate.summary(), file=sys.stderr)
                 raise PublishValidationError(gate.failures, docs)
+            if gate.warnings:
+                print("publish: validation warnings (published anyway):\n" + gate.summary(), file=sys.stderr)
             step("validated")
             _run_record(staging, raw_docs, out, meta, gate, warnings, notes)
             release = releases.commit(staging)
@@ -159,5 +161,5 @@ def run_publish(raw_docs: Path, out: Path) -> dict:
         "frameworks": len(tables["frameworks"].rows), "documents": len(tables["documents"].rows),
         "indicators": len(tables["indicators"].rows),
         "expectations": gate.evaluated, "skipped_expectations": len(gate.skipped),
-        "warnings": warnings, "recovered": notes,
+        "validation_warnings": gate.warnings, "warnings": warnings, "recovered": notes,
     }

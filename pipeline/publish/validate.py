@@ -25,14 +25,20 @@ _ID_COLUMN = re.compile(r"(^|_)indicators?(_ids?|_[ab])?($|_)")
 
 @dataclass
 class GateResult:
+    """Failures of critical expectations (and of the Frictionless and JSON Schema checks) block publishing;
+    failures of expectations with severity "warning" (plausibility checks) are reported only."""
+
     success: bool
     failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     evaluated: int = 0
 
     def summary(self) -> str:
-        head = f"{self.evaluated} expectations evaluated, {len(self.failures)} failed"
-        return "\n".join([head, *(f"  FAILED {f}" for f in self.failures)])
+        head = (f"{self.evaluated} expectations evaluated, {len(self.failures)} failed, "
+                f"{len(self.warnings)} warning(s)")
+        return "\n".join([head, *(f"  FAILED {f}" for f in self.failures),
+                           *(f"  WARNING {w}" for w in self.warnings)])
 
 
 class ValidationFailed(RuntimeError):
@@ -212,7 +218,7 @@ def run_checkpoint(frames: dict, params: dict, docs_dir: Path | None, stages: di
 
 def _run_all(checkpoints, batches, params) -> GateResult:
     """One checkpoint per table: a dataframe batch is given at run time, one dataframe per run."""
-    failures, evaluated = [], 0
+    failures, warnings, evaluated = [], [], 0
     for checkpoint in checkpoints:
         table = checkpoint.validation_definitions[0].name
         outcome = checkpoint.run(batch_parameters={"dataframe": batches[table]}, expectation_parameters=params)
@@ -220,8 +226,9 @@ def _run_all(checkpoints, batches, params) -> GateResult:
             for er in run_result.results:
                 evaluated += 1
                 if not er.success:
-                    failures.append(describe_failure(table, er))
-    return GateResult(success=not failures, failures=failures, evaluated=evaluated)
+                    severity = str(getattr(er.expectation_config, "severity", "critical")).lower()
+                    (warnings if "warning" in severity else failures).append(describe_failure(table, er))
+    return GateResult(success=not failures, failures=failures, warnings=warnings, evaluated=evaluated)
 
 
 def describe_failure(table: str, er) -> str:
