@@ -108,3 +108,19 @@ def test_level_numbering_is_stripped_from_labels():
     assert strip_numbering("Level 2 – EARLY HELP ADDITIONAL NEEDS") == "EARLY HELP ADDITIONAL NEEDS"
     assert strip_numbering("Tier 3: Targeted") == "Targeted"
     assert strip_numbering("Level 4") == "Level 4"
+
+
+def test_bullets_painted_as_shapes_with_no_character():
+    from pathlib import Path
+
+    from pipeline.extract import extract_document
+
+    pdf = Path(__file__).parent / "data" / "constructed" / "painted_bullets.pdf"
+    record = extract_document(pdf)
+    assert [lv["label"] for lv in record["levels"]] == ["Universal", "Additional needs", "Specialist"]
+    rows_by_text = {r["text"]: r for r in record["indicators"]}
+    assert len(rows_by_text) == 12
+    assert _context(rows_by_text["Attends school regularly"]) == ("Universal", "Child development", "Education")
+    minor = "Minor concerns about diet or hygiene that the family is willing to address with support"
+    assert _context(rows_by_text[minor]) == ("Additional needs", "Child development", "Health")
+    assert "talk to the family first" not in rows_by_text  # an introduction bullet
