@@ -124,3 +124,12 @@ def test_bullets_painted_as_shapes_with_no_character():
     minor = "Minor concerns about diet or hygiene that the family is willing to address with support"
     assert _context(rows_by_text[minor]) == ("Additional needs", "Child development", "Health")
     assert "talk to the family first" not in rows_by_text  # an introduction bullet
+
+
+def test_label_cut_by_a_page_break_is_read_whole_on_both_pages():
+    doc = "worcestershire__level_tables__v2.pdf"
+    before = row_with(doc, "Some difficulties with peers")        # bullets printed after the break
+    assert before["domain"] == "Family & Social Relationships"
+    doc = "worcestershire__level_tables__v3.pdf"                  # a rotated area label cut the same way
+    areas = {r["area"] for r in rows(doc)}
+    assert "PARENTING CAPACITY" in areas and "PARENTING" not in areas and "CAPACITY" not in areas

@@ -7,17 +7,11 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+import yaml
 
 from extract_support import DEV_CORPUS, extracted_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
-# Known shortfalls, kept visible: each fails the bar today and must start passing once fixed (strict xfail).
-KNOWN_SHORTFALLS = {
-    # a domain label wrapped across a page break ("Family & Social" / "Relationships") is read as two labels
-    "worcestershire__level_tables__v2": "domain label split by a page break",
-    # a rotated area label cut by a page break ("PARENTING" / "CAPACITY") is read as two labels
-    "worcestershire__level_tables__v3": "rotated area label split by a page break",
-}
 
 
 def _scorer():
@@ -39,7 +33,6 @@ def scores(tmp_path_factory):
             for row in record["indicators"]:
                 writer.writerow({"document": record["document"], **{k: row[k] for k in writer.fieldnames[1:]}})
     truths = sorted(DEV_CORPUS.glob("*.truth.yaml"))
-    import yaml
     preds = scorer.load_pred(pred)
     out = {}
     for truth in truths:
@@ -50,9 +43,7 @@ def scores(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", sorted(p.name.replace(".truth.yaml", "") for p in DEV_CORPUS.glob("*.truth.yaml")))
-def test_document_meets_the_bar(scores, name, request):
-    if name in KNOWN_SHORTFALLS:
-        request.applymarker(pytest.mark.xfail(reason=KNOWN_SHORTFALLS[name], strict=True))
+def test_document_meets_the_bar(scores, name):
     score = scores[name]
     assert score["text_f1"] >= 0.99, score
     assert score["tuple_f1"] >= 0.97, score

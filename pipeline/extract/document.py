@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from ..errors import DocumentError
@@ -35,6 +36,30 @@ def _join_page_continuations(pages: list[list[Block]]) -> None:
             page.remove(lab)
 
 
+def _label_key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _column_end(page: list[Block], lab: Block, last: bool) -> bool:
+    """Is `lab` the last (or first) label of its column (labels starting at its x) on its page?"""
+    return not any(o is not lab and o.kind == "label" and o.rotated == lab.rotated and abs(o.x0 - lab.x0) <= 5
+                   and (o.top > lab.bottom - 1 if last else o.bottom < lab.top + 1) for o in page)
+
+
+def _join_cut_labels(pages: list[list[Block]]) -> None:
+    """A label cut by a page break ('Family & Social' / 'Relationships', 'PARENTING' / 'CAPACITY') is read
+    whole on both pages when the joined text is printed whole elsewhere in the document and neither piece is."""
+    counts = Counter(_label_key(b.text) for page in pages for b in page if b.kind == "label")
+    for prev, page in zip(pages, pages[1:]):
+        for first in [b for b in page if b.kind == "label" and b.bold and _column_end(page, b, last=False)]:
+            for last in [b for b in prev if b.kind == "label" and b.bold and b.rotated == first.rotated
+                         and b.x0 < first.x1 and first.x0 < b.x1 and _column_end(prev, b, last=True)]:
+                joined = f"{last.text} {first.text}"
+                if counts[_label_key(joined)] and counts[_label_key(last.text)] == counts[_label_key(first.text)] == 1:
+                    last.text_override = first.text_override = joined
+                    break
+
+
 def extract_document(path: Path) -> dict:
     path = Path(path)
     try:
@@ -54,6 +79,7 @@ def extract_document(path: Path) -> dict:
         frags = [f for f in frags if not is_furniture(f, keys)]
         per_page.append(sorted(blocks(frags, page.hrules) + _rotated_blocks(page), key=lambda b: (b.top, b.x0)))
     _join_page_continuations(per_page)
+    _join_cut_labels(per_page)
     all_blocks = [b for page_blocks in per_page for b in page_blocks]
     levels, rows = DocumentStructure(pages, all_blocks).resolve()
     indicators = []
