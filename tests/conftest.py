@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -51,3 +53,17 @@ def raw_folder(tmp_path):
         return folder
 
     return make
+
+
+@contextlib.contextmanager
+def folder_held_elsewhere(out: Path):
+    """Another process holds OUT's folder lock for as long as the block runs."""
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom pipeline.runner_files import folder_lock\n"
+                               "with folder_lock(sys.argv[1]):\n    print('locked', flush=True)\n    time.sleep(60)",
+                               str(out)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 
 import pdfgen
 import pytest
-from conftest import GOOD_PDFS, ROOT, load_truth
+from conftest import GOOD_PDFS, ROOT, folder_held_elsewhere, load_truth
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -69,16 +67,9 @@ def test_failed_and_unlisted_documents(raw_folder, tmp_path):
 
 def test_busy_output_folder_exits_3(raw_folder, tmp_path):
     out = tmp_path / "out"
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom pipeline.runner_files import folder_lock\n"
-                               "with folder_lock(sys.argv[1]):\n    print('locked', flush=True)\n    time.sleep(60)",
-                               str(out)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with folder_held_elsewhere(out):
         result = extract(raw_folder(GOOD_PDFS[:1]), out)
         assert result.exit_code == 3 and "another run is writing to this folder" in result.stderr
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 @pytest.mark.parametrize("files, code", [({}, 2), ({"broken.pdf": b"<html></html>"}, 1)])

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import DEV_CORPUS, GOOD_PDFS, ROOT, fake_extractor
+from conftest import DEV_CORPUS, GOOD_PDFS, ROOT, fake_extractor, folder_held_elsewhere
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -134,16 +134,9 @@ def test_stale_interim_files_are_removed(raw_folder, tmp_path, monkeypatch):
 
 def test_a_second_concurrent_run_is_refused(raw_folder, tmp_path):
     out = tmp_path / "out"
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom pipeline.runner_files import folder_lock\n"
-                               "with folder_lock(sys.argv[1]):\n    print('locked', flush=True)\n    time.sleep(60)",
-                               str(out)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with folder_held_elsewhere(out):
         with pytest.raises(FolderBusy, match="another run"):
             run_extract(raw_folder(GOOD_PDFS[:1]), out, progress=False)
-    finally:
-        holder.kill()
-        holder.wait()
     with folder_lock(out):  # a killed holder leaves nothing behind
         pass
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 
 from .layout import Block
 from .pdf import Page
@@ -26,22 +25,6 @@ _NUMBERING = re.compile(
     r"^\s*(?:(?:level|tier|step|stage)\s*(?:\d+[a-z]?|one|two|three|four|five|six)\b|level of need\b|"
     r"\d+(?:\.\d+)*[.)]?(?=\s))[\s:.)\-–—]*", re.IGNORECASE)
 _SEPARATORS = " :-–—|"
-
-
-@dataclass
-class Context:
-    level: Block | None = None
-    level_text: str = ""
-    area: str = ""
-    domain: str = ""
-
-
-@dataclass
-class Heading:
-    block: Block
-    label: str
-    description: str = ""
-    cls: tuple = ()
 
 
 def strip_numbering(label: str) -> str:
@@ -346,8 +329,7 @@ class DocumentStructure:
             cell = None
             if above is not None and not self.is_wide(above) and id(above) not in self.header_rows \
                     and self.is_heading_like(above) and not self._between_rule(above, b):
-                if not rows or above.top >= min(r.top for r in rows) - 1 or True:
-                    cell = above.text
+                cell = above.text
             key = round(b.x0 / 10)
             if above is None and cell is None and key in carried_cells and carried_cells[key][1] == n_heads:
                 cell = carried_cells[key][0]

@@ -17,26 +17,20 @@ manual clean-up is ever needed. The current release and the one before it are ke
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import os
 import re
 import shutil
 import signal
 from pathlib import Path
-from typing import Iterator
+
+from pipeline.runner_files import folder_lock
 
 RELEASES = ".releases"
 CURRENT = ".current"
-LOCK = ".publish.lock"
 STAGING_PREFIX = ".staging-"
 KILL_ENV = "PIPELINE_PUBLISH_KILL_AT"  # fault injection for the reliability tests: SIGKILL self at this step
 _RELEASE = re.compile(r"^r(\d{6})$")
-RESERVED = {"interim", "normalised", "compare", RELEASES, CURRENT, LOCK}
-
-
-class PublishBusy(RuntimeError):
-    """Another process is publishing into the same folder."""
+RESERVED = {"interim", "normalised", "compare", RELEASES, CURRENT}
 
 
 def step(name: str) -> None:
@@ -90,18 +84,9 @@ class Releases:
         return f"r{max(numbers, default=0) + 1:06d}"
 
     # --------------------------------------------------------------------------------------- locking
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
-        """Exclusive publishing lock (released by the kernel if the process dies)."""
-        self.out.mkdir(parents=True, exist_ok=True)
-        with open(self.out / LOCK, "a") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                if exc.errno in (errno.EAGAIN, errno.EACCES):
-                    raise PublishBusy(f"{self.out}: another process is publishing here") from None
-                raise
-            yield
+    def lock(self):
+        """Exclusive hold on OUT while publishing: the pipeline's one folder lock (it dies with its process)."""
+        return folder_lock(self.out)
 
     # --------------------------------------------------------------------------------------- recovery
     def recover(self) -> list[str]:
