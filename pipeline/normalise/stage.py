@@ -12,11 +12,13 @@ import json
 import re
 from pathlib import Path
 
+from pipeline.runner_files import atomic_write_text
+
 from .annotate import get_annotator
 from .corrections import apply_field_corrections, load_corrections
 from .levels import map_levels
 from .report import build_report, report_json, report_markdown
-from .tables import write_atomic, write_table
+from .tables import write_table
 from .text import clean_text
 
 COLUMNS = [
@@ -172,6 +174,6 @@ def run_normalise(raw_docs: Path, out: Path) -> dict:
     write_table(target / "indicators", COLUMNS, rows)
     write_table(target / "levels", LEVEL_COLUMNS, level_rows(docs, level_maps), with_json=False)
     write_table(target / "themes", THEME_COLUMNS, theme_rows(annotator.vocab), with_json=False)
-    write_atomic(target / "report.json", report_json(report))
-    write_atomic(target / "report.md", report_markdown(report))
+    atomic_write_text(target / "report.json", report_json(report))
+    atomic_write_text(target / "report.md", report_markdown(report))
     return {**report["totals"], "output": str(target)}

@@ -10,9 +10,9 @@ import csv
 import io
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
+
+from pipeline.runner_files import atomic_write_text
 
 LIST_SEPARATOR = ";"
 
@@ -50,19 +50,6 @@ def json_value(value):
     return value
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write text to path via a temporary file in the same folder and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def csv_text(columns: list[str], rows: list[dict]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -81,10 +68,10 @@ def json_text(columns: list[str], rows: list[dict]) -> str:
 def write_table(base: Path, columns: list[str], rows: list[dict], *, with_json: bool = True) -> list[Path]:
     """Write base.csv (and base.json); returns the paths written."""
     csv_path = base.with_suffix(".csv")
-    write_atomic(csv_path, csv_text(columns, rows))
+    atomic_write_text(csv_path, csv_text(columns, rows))
     written = [csv_path]
     if with_json:
         json_path = base.with_suffix(".json")
-        write_atomic(json_path, json_text(columns, rows))
+        atomic_write_text(json_path, json_text(columns, rows))
         written.append(json_path)
     return written
