@@ -123,7 +123,6 @@ def run_isolated(
                 except (EOFError, OSError):
                     _, proc, _ = active[conn]
                     proc.join(1)
-                    code = proc.exitcode
                     status, value = _exit_outcome(proc.exitcode)
                 finish(conn, status, value)
             now = time.monotonic()

@@ -8,7 +8,7 @@ fails gets a one-line error on stderr naming the file and the reason; the others
 Files written (all atomically, all deterministic except run-record.json):
   OUT/interim/<stem>.json   one interim record per document that extracted (stale ones are removed)
   OUT/interim/run.json      status of every document: ok | failed | skipped, with reason and detail
-  OUT/interim/indicators.csv  the interim records as one table (see write_provisional_table)
+  OUT/interim/indicators.csv  the interim records as one table (see write_interim_table)
   OUT/run-record.json       timings, cache hits and versions under the key "extract"
 """
 
@@ -232,30 +232,20 @@ def _write_outputs(out: Path, results: list[DocResult], missing: list[DocResult]
         if stale.name not in keep:
             stale.unlink()
     records = [interim_record(r) for r in ok]
-    write_provisional_table(records, interim / "indicators.csv")
-    if not _publish_stage_exists():  # until then, the top-level table is the interim one
-        write_provisional_table(records, out / "indicators.csv")
+    write_interim_table(records, interim / "indicators.csv")
     rows = sorted((_status_row(r) for r in results + missing), key=lambda row: row["document"])
     atomic_write_json(interim / RUN_FILE, {"documents": rows})
 
 
-def _publish_stage_exists() -> bool:
-    try:
-        from pipeline.publish import run_publish  # noqa: F401
-    except Exception:
-        return False
-    return True
-
-
-PROVISIONAL_COLUMNS = ("document", "framework", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "seq",
+INTERIM_COLUMNS = ("document", "framework", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "seq",
                        "level_label", "level_rank", "area", "domain", "text")
 
 
-def write_provisional_table(records: list[dict], path: Path) -> None:
-    """The interim indicators as one CSV (the publish stage's table replaces the top-level copy)."""
+def write_interim_table(records: list[dict], path: Path) -> None:
+    """The interim indicators of all documents as one CSV, for a look before normalising."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(PROVISIONAL_COLUMNS)
+    writer.writerow(INTERIM_COLUMNS)
     for record in sorted(records, key=lambda r: r["document"]):
         for item in sorted(record["indicators"], key=lambda i: i.get("seq", 0)):
             bbox = list(item.get("bbox") or [None] * 4)[:4]
