@@ -17,12 +17,21 @@ def is_private_use(ch: str) -> bool:
     return len(ch) == 1 and (0xE000 <= ord(ch) <= 0xF8FF or 0xF0000 <= ord(ch) <= 0xFFFFD)
 
 
-def glyph_kind(token: str) -> str | None:
+# Fonts whose characters are pictures (ZapfDingbats 'l' is a disc, Wingdings '§' a square): any single
+# character set in one of them is a mark.
+_SYMBOL_FONT = re.compile(r"dingbat|wingding|webding|symbol", re.IGNORECASE)
+
+
+def is_symbol_font(font: str) -> bool:
+    return bool(_SYMBOL_FONT.search(font or ""))
+
+
+def glyph_kind(token: str, font: str = "") -> str | None:
     """'mark' for a character that is always a bullet, 'dash' for one that is a bullet when set off by a gap."""
     token = token.strip()
     if not token:
         return None
-    if _CID.match(token) or (len(token) == 1 and (token in _MARKS or is_private_use(token))):
+    if _CID.match(token) or (len(token) == 1 and (token in _MARKS or is_private_use(token) or is_symbol_font(font))):
         return "mark"
     if len(token) == 1 and token in _DASHES:
         return "dash"

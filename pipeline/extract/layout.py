@@ -190,8 +190,12 @@ def fragments(page: Page) -> list[Fragment]:
         for prev, w in zip(row, row[1:]):
             gap = w.x0 - prev.x1
             size = max(prev.size, w.size)
-            split = (gap > 1.6 * size or _crosses_rule(prev, w, page.vrules)
-                     or (gap > 0.45 * size and _is_column_start(w.x0, starts) and not glyph_kind(prev.text)))
+            if len(current) == 1 and glyph_kind(prev.text, prev.font) == "mark" and gap <= 2.5 * w.size:
+                split = False  # a bullet mark stays with its text
+            else:
+                split = (gap > 1.6 * size or _crosses_rule(prev, w, page.vrules)
+                         or (gap > 0.45 * size and _is_column_start(w.x0, starts)
+                             and not glyph_kind(prev.text, prev.font)))
             if split:
                 out.append(Fragment(current, page.number))
                 current = [w]
@@ -205,7 +209,7 @@ def fragments(page: Page) -> list[Fragment]:
 
 def _mark_bullet(frag: Fragment, page: Page) -> None:
     first = frag.words[0]
-    kind = glyph_kind(first.text)
+    kind = glyph_kind(first.text, first.font)
     if kind and len(frag.words) > 1:
         gap = frag.words[1].x0 - first.x1
         if kind == "mark" or gap > 0.45 * first.size:
