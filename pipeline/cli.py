@@ -35,9 +35,13 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-RawDocs = Annotated[Path, typer.Option("--raw-docs", help="Folder of input PDFs, with an optional manifest.yaml "
-                                                          "naming each document's framework and source.")]
-Out = Annotated[Path, typer.Option("--out", help="Output folder: interim files, published datasets, report.")]
+# Every path option is made absolute here, once, against the working directory (resolve_path, defaults included):
+# the stages and the libraries under them (great-expectations' Data Docs store) get absolute folders only.
+RawDocs = Annotated[Path, typer.Option("--raw-docs", resolve_path=True,
+                                       help="Folder of input PDFs, with an optional manifest.yaml naming "
+                                            "each document's framework and source.")]
+Out = Annotated[Path, typer.Option("--out", resolve_path=True,
+                                   help="Output folder: interim files, published datasets, report.")]
 Jobs = Annotated[int, typer.Option("--jobs", "-j", min=0, help="Documents extracted in parallel (0 = one per CPU).")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Re-extract every document even if its PDF and the "
                                                           "extraction code are unchanged.")]
@@ -166,16 +170,17 @@ def publish(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted")) 
 def show(indicator_id: Annotated[str, typer.Argument(help="The indicator's id (column indicator_id of "
                                                          "OUT/indicators.csv).")],
          out: Out = Path("extracted"),
-         raw_docs: Annotated[Optional[Path], typer.Option("--raw-docs", help="Folder holding the source PDF "
+         raw_docs: Annotated[Optional[Path], typer.Option("--raw-docs", resolve_path=True,
+                                                          help="Folder holding the source PDF "
                                                           "(default: the one the published run used).")] = None,
-         png: Annotated[Optional[Path], typer.Option("--png", help="Where to write the picture "
+         png: Annotated[Optional[Path], typer.Option("--png", resolve_path=True, help="Where to write the picture "
                                                      "(default: <indicator_id>.png here).")] = None) -> None:
     """Show where an indicator came from.
 
     Renders the indicator's PDF page to a PNG file with the indicator's box highlighted, and prints its
     document, page, box and text."""
     render = _stage("pipeline.publish", "render_indicator")
-    target = png or Path(f"{indicator_id}.png")
+    target = png or Path(f"{indicator_id}.png").resolve()
     try:
         info = render(out, indicator_id, target, raw_docs=raw_docs)
     except LookupError as exc:

@@ -49,8 +49,8 @@ def test_version():
     (["extract", "--no-such-option"], "No such option"),
     (["extract", "--jobs", "-1"], "--jobs"),
     (["frobnicate"], "No such command"),
-    (["extract", "--raw-docs", "does-not-exist"], "input folder does-not-exist not found"),
-    (["run", "--raw-docs", "does-not-exist"], "input folder does-not-exist not found"),
+    (["extract", "--raw-docs", "does-not-exist"], f"input folder {Path.cwd() / 'does-not-exist'} not found"),
+    (["run", "--raw-docs", "does-not-exist"], f"input folder {Path.cwd() / 'does-not-exist'} not found"),
 ])
 def test_usage_errors_exit_2(args, message):
     result = runner.invoke(app, args)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -40,3 +42,10 @@ def test_notebook_runs_on_published_files(name, charts, tmp_path_factory, monkey
         assert text.count("\n=== ") >= 3 and "Themes compared: Domestic abuse" in text
     else:
         assert "milton-keynes: MK Together" in text and "groups mentioned; never mentioned:" in text
+
+
+def test_notebook_finds_a_relative_output_folder_from_the_repository(tmp_path_factory, monkeypatch):
+    """`make run OUT=mine` then PIPELINE_DATA=mine: the kernel runs in notebooks/, the folder is the repository's."""
+    out = published_base(tmp_path_factory) / "out"
+    notebook = execute("board_consistency_review", os.path.relpath(out, ROOT), monkeypatch)
+    assert "378 indicators from 2 framework(s)" in _text(notebook)
