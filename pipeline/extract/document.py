@@ -9,7 +9,7 @@ from ..errors import DocumentError
 from .bullets import clean_text, join_lines
 from .layout import Block, blocks, fragments, furniture_keys, is_furniture
 from .pdf import open_pdf, read_page
-from .structure import DocumentStructure
+from .structure import read_structure
 
 
 def _rotated_blocks(page) -> list[Block]:
@@ -81,9 +81,9 @@ def extract_document(path: Path) -> dict:
     _join_page_continuations(per_page)
     _join_cut_labels(per_page)
     all_blocks = [b for page_blocks in per_page for b in page_blocks]
-    levels, rows = DocumentStructure(pages, all_blocks).resolve()
+    structure = read_structure(pages, all_blocks)
     indicators = []
-    for seq, r in enumerate(rows):
+    for seq, r in enumerate(structure.rows):
         b = r["block"]
         text = b.text
         if not text:
@@ -91,5 +91,6 @@ def extract_document(path: Path) -> dict:
         indicators.append({"seq": seq, "page": b.page, "bbox": b.bbox, "level_label": r["level_label"],
                            "level_rank": r["level_rank"], "area": r["area"], "domain": r["domain"], "text": text})
     if not indicators:
-        raise DocumentError("no_indicators")
-    return {"document": path.name, "pages": len(pages), "levels": levels, "indicators": indicators, "warnings": []}
+        raise DocumentError("no_indicators", "; ".join(structure.warnings))
+    return {"document": path.name, "pages": len(pages), "levels": structure.levels, "indicators": indicators,
+            "structure": structure.summary(), "warnings": structure.warnings}

@@ -1,335 +1,123 @@
 """Give every bullet item its level, area and domain from the document's own structure.
 
-The document is read as a sequence of blocks (labels and bullet items) with geometry. Labels play one of these
-parts, decided from layout, never from wording:
-- heading: a label alone in its horizontal band (banners, section headings, spanning table rows). Headings form
-  style classes; a class whose sections repeat the same sub-structure (3-6 sections sharing sub-headings) is the
-  level class; less prominent classes give areas and domains.
-- column header: side-by-side labels above bullet columns whose texts recur unchanged (a header row repeated on
-  every page or table): they name the levels of a matrix.
-- row label: a label left of bullets in the same table row (nearest: domain; rotated or further left: area).
-- cell heading: a label directly above bullets in the same column (domain), including bold headings inline
-  inside another domain's cell.
-A bullet with no level is not an indicator (introduction, contacts, pathway steps).
+First the levels: readings.py proposes every plausible reading (a heading class, or a header row of columns)
+and scores it; the best one is kept, with a confidence and a one-line description. A bullet the reading does
+not place under a level is not an indicator (introduction, contacts, pathway steps).
+
+Then the groupings, from layout, never from wording. For each placed bullet:
+- row labels: labels left of it in its table row (nearest: domain; rotated or further left: area);
+- cell heading: the nearest bold label above it in its column (domain), including bold headings inline inside
+  another domain's cell; in text flowing down columns, the last heading of the column to its left;
+- headings: less prominent heading classes inside the level's section (or around the table) fill what the
+  table does not; a heading class seen once over the whole table is a title, not a grouping;
+- a table row or cell cut by a page break keeps its labels on the next page.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
+from dataclasses import dataclass, field
 
+from .geometry import Geometry, overlap
 from .layout import Block
 from .pdf import Page
+from .readings import Reading, candidates
+from .vocabulary import strip_continued, strip_numbering
 
-_NUMBERING = re.compile(
-    r"^\s*(?:(?:level|tier|step|stage)\s*(?:\d+[a-z]?|one|two|three|four|five|six)\b|level of need\b|"
-    r"\d+(?:\.\d+)*[.)]?(?=\s))[\s:.)\-–—]*", re.IGNORECASE)
 _SEPARATORS = " :-–—|"
-
-
-def strip_numbering(label: str) -> str:
-    """'LEVEL ONE Level of Need: Universal' -> 'Universal'; a label that is only a number is kept."""
-    text, prev = label.strip(), None
-    while prev != text:
-        prev = text
-        text = _NUMBERING.sub("", text).strip(_SEPARATORS)
-    return text or label.strip()
-
-
-def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
-    return min(a1, b1) - max(a0, b0)
 
 
 def _norm(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
-class DocumentStructure:
-    """Resolve context for all items of a document. `pages` gives rules; `blocks` are in page order."""
+@dataclass
+class Structure:
+    levels: list[dict] = field(default_factory=list)      # [{rank, label, description}]
+    rows: list[dict] = field(default_factory=list)        # one per indicator: block, level_rank/label, area, domain
+    reading: str = ""                                     # the reading chosen, in words
+    confidence: float = 0.0
+    alternatives: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
-    def __init__(self, pages: list[Page], blocks: list[Block]):
-        self.pages = {p.number: p for p in pages}
-        self.blocks = blocks
-        self.by_page: dict[int, list[Block]] = defaultdict(list)
-        for b in blocks:
-            self.by_page[b.page].append(b)
-        items = [b for b in blocks if b.kind == "item"]
-        self.body_size = Counter(round(b.lines[0].size, 1) for b in items).most_common(1)[0][0] if items else 10
-        self._heads_cache: dict[int, bool] = {}
-        self.wide = self._find_wide()
-        self.header_rows = self._find_header_rows()
+    def summary(self) -> dict:
+        return {"reading": self.reading, "confidence": self.confidence, "alternatives": self.alternatives}
 
-    # --- classification ------------------------------------------------------------------------------
 
-    def is_heading_like(self, b: Block) -> bool:
-        return not b.rotated and b.kind == "label" and (b.bold or b.size >= self.body_size * 1.3) and not b.italic
+def read_structure(pages: list[Page], blocks: list[Block]) -> Structure:
+    """Levels, and each placed bullet's level, area and domain, for one document."""
+    geo = Geometry(pages, blocks)
+    found = candidates(geo)
+    if not found:
+        return Structure(reading="no levels of need found", warnings=[_nothing_found(geo)])
+    best = found[0]
+    rows = _Groupings(geo, best).resolve()
+    levels, rows = _finish(geo, best, rows)
+    structure = Structure(levels=levels, rows=rows, confidence=_confidence(best, found[1:]),
+                          alternatives=[f"{r.describe()} (score {r.score:.2f})" for r in found[1:3]])
+    structure.reading = f"{best.describe()}, {_grouping_words(rows)}"
+    return structure
 
-    def style(self, b: Block) -> tuple:
-        return (b.bold, round(b.size * 2) / 2)
 
-    def _boxed(self, b: Block) -> bool:
-        """Is the label inside a cell narrower than the content: a rule crosses its band to its right?"""
-        right = max(o.x1 for o in self.by_page[b.page])
-        return any(b.x1 + 1 < r.x0 < right - 20 and r.top < b.bottom - 1 and r.bottom > b.top + 1
-                   for r in self.pages[b.page].vrules)
+def _nothing_found(geo: Geometry) -> str:
+    heads = len(geo.headings())
+    return (f"no levels of need found: {len(geo.items)} bullets, {heads} headings and {len(geo.bands)} header "
+            f"rows, none of which read as levels")
 
-    def _alone_in_band(self, b: Block) -> bool:
-        if self._boxed(b):
-            return False
-        for o in self.by_page[b.page]:
-            if o is b or o.rotated:
-                continue
-            if _overlap(b.top, b.bottom, o.top, o.bottom) > 1:
-                return False
-        return True
 
-    def _find_wide(self) -> set[int]:
-        """Labels alone in their band, decided per style class by majority (a cell heading in a row whose other
-        cells are empty is still a cell heading)."""
-        votes: dict[tuple, list[bool]] = defaultdict(list)
-        alone = {}
-        for b in self.blocks:
-            if b.kind == "label" and not b.rotated:
-                alone[id(b)] = self._alone_in_band(b)
-                votes[self.style(b)].append(alone[id(b)])
-        wide = set()
-        for b in self.blocks:
-            if id(b) in alone:
-                v = votes[self.style(b)]
-                if alone[id(b)] and (sum(v) * 2 >= len(v) or not self.is_heading_like(b)):
-                    wide.add(id(b))
-        return wide
+def _confidence(best: Reading, others: list[Reading]) -> float:
+    """0-1: level-like labels, bullets placed, repeated structure, and a clear lead over the next reading."""
+    value = 0.5 * best.levelness + 0.3 * best.coverage + 0.2 * best.structure
+    if others and best.score - others[0].score < 0.15 and set(others[0].order) != set(best.order):
+        value *= 0.75
+    return round(min(1.0, value), 2)
 
-    def is_wide(self, b: Block) -> bool:
-        return id(b) in self.wide
 
-    def _below_in_column(self, b: Block) -> Block | None:
-        """The first block under `b` whose horizontal extent overlaps it, on the same page."""
-        best = None
-        for o in self.by_page[b.page]:
-            if o is b or o.rotated or o.top < b.bottom - 1:
-                continue
-            if _overlap(b.x0, b.x1, o.x0 - 12, o.x1) > 0 and (best is None or o.top < best.top):
-                best = o
-        return best
+def _grouping_words(rows: list[dict]) -> str:
+    areas = {r["area"] for r in rows if r["area"]}
+    domains = {r["domain"] for r in rows if r["domain"]}
+    parts = [f"{len(areas)} areas" if areas else "no areas", f"{len(domains)} domains" if domains else "no domains"]
+    return ", ".join(parts)
 
-    def _side_by_side_bands(self) -> list[list[Block]]:
-        """Rows of two or more bold labels at one height, with vertically adjacent rows merged per column."""
-        out = []
-        for page, blocks in sorted(self.by_page.items()):
-            labels = [b for b in blocks if b.kind == "label" and not b.rotated and not self.is_wide(b)
-                      and self.is_heading_like(b)]
-            bands: list[list[Block]] = []
-            for b in sorted(labels, key=lambda b: b.top):
-                for band in bands:
-                    if abs(band[0].top - b.top) < 3:
-                        band.append(b)
-                        break
-                else:
-                    bands.append([b])
-            items = [b for b in blocks if b.kind == "item"]
-            bands = [sorted(band, key=lambda b: b.x0) for band in bands
-                     if sum(any(i.top > b.bottom and _overlap(b.x0, b.x1, i.x0 - 14, i.x1) > 0 for i in items)
-                            for b in band) >= 2]
-            merged: list[list[Block]] = []
-            for band in bands:
-                prev = merged[-1] if merged else None
-                if prev and 0 <= band[0].top - max(b.bottom for b in prev) < 1.5 * band[0].size:
-                    prev.extend(band)
-                else:
-                    merged.append(list(band))
-            out.extend(merged)
-        return out
 
-    def _heads_items(self, lab: Block) -> bool:
-        """A label with bullets directly under it in its own column heads a cell; it is not a row label."""
-        if id(lab) not in self._heads_cache:
-            below = self._below_in_column(lab)
-            self._heads_cache[id(lab)] = below is not None and below.kind == "item"
-        return self._heads_cache[id(lab)]
+class _Groupings:
+    """The sweep over the document that gives each placed bullet its area and domain."""
 
-    def _find_header_rows(self) -> set[int]:
-        """Bands of column labels whose texts never change among bands of the same table geometry: the level
-        headers of a matrix, repeated on every page or table. Bands that change (Health | Education, then
-        Identity | Family) are cell headings of a grid."""
-        bands = self._side_by_side_bands()
-        positions = [{round(b.x0 / 10) for b in band} for band in bands]
-        keys = [tuple(sorted((round(b.x0 / 10), _norm(b.text)) for b in band)) for band in bands]
-        family = list(range(len(bands)))
+    def __init__(self, geo: Geometry, reading: Reading):
+        self.geo, self.reading = geo, reading
+        self.skip = reading.carriers
+        self.level_rank = geo.prominence(reading.style) if reading.style else None
+        self.head_ids = {id(h) for h in geo.headings() if id(h) not in self.skip}
 
-        def find(i: int) -> int:
-            while family[i] != i:
-                i = family[i]
-            return i
-
-        for i in range(len(bands)):
-            for j in range(i):
-                if len(positions[i] & positions[j]) >= 2:
-                    family[find(i)] = find(j)
-        groups: dict[int, set] = defaultdict(set)
-        for i in range(len(bands)):
-            groups[find(i)].add(keys[i])
-        header: set[int] = set()
-        for i, band in enumerate(bands):
-            if len(groups[find(i)]) == 1:
-                header.update(id(b) for b in band)
-        return header
-
-    # --- headings ------------------------------------------------------------------------------------
-
-    def _prominence(self, cls: tuple) -> tuple:
-        bold, size = cls
-        return (size, bold)
-
-    def headings(self) -> list[Block]:
-        return [b for b in self.blocks if self.is_wide(b) and self.is_heading_like(b) and id(b) not in self.header_rows]
-
-    def _sections(self, heads: list[Block]) -> dict[int, list[Block]]:
-        """Blocks under each heading until the next heading at least as prominent."""
-        order = {id(b): i for i, b in enumerate(self.blocks)}
-        out: dict[int, list[Block]] = {}
-        for k, h in enumerate(heads):
-            rank = self._prominence(self.style(h))
-            end = len(self.blocks)
-            for h2 in heads[k + 1:]:
-                if self._prominence(self.style(h2)) >= rank:
-                    end = order[id(h2)]
-                    break
-            out[id(h)] = self.blocks[order[id(h)] + 1:end]
-        return out
-
-    def level_class(self, heads: list[Block], sections: dict[int, list[Block]]) -> tuple | None:
-        """The most prominent heading class whose sections repeat one another's sub-headings."""
-        by_class: dict[tuple, list[Block]] = defaultdict(list)
-        for h in heads:
-            by_class[self.style(h)].append(h)
-        self.structured: set[int] = set()
-        found = []
-        for cls, members in by_class.items():
-            texts = {id(h): {_norm(b.text) for b in sections[id(h)]
-                             if b.kind == "label" and (self.is_heading_like(b) or b.rotated)
-                             and id(b) not in self.header_rows} for h in members}
-            shared = [h for h in members if any(len(texts[id(h)] & texts[id(o)]) >= 2 for o in members if o is not h)]
-            if len(shared) >= 2 and any(b.kind == "item" for h in shared for b in sections[id(h)]):
-                found.append(cls)
-                self.structured.update(id(h) for h in shared)
-        return max(found, key=self._prominence) if found else None
-
-    # --- the sweep -----------------------------------------------------------------------------------
-
-    def _rule_bounds(self, b: Block) -> tuple[float | None, float | None]:
-        """Top and bottom of the ruled cell holding `b`: nearest horizontal rules crossing its column."""
-        page = self.pages[b.page]
-        mid = (b.x0 + b.x1) / 2
-        above = [r.top for r in page.hrules if r.x0 - 1 <= mid <= r.x1 + 1 and r.bottom <= b.top + 1]
-        below = [r.top for r in page.hrules if r.x0 - 1 <= mid <= r.x1 + 1 and r.top >= b.bottom - 1]
-        return (max(above) if above else None, min(below) if below else None)
-
-    def _row_labels(self, item: Block, wide_tops: list[float]) -> list[Block]:
-        """Labels left of the item whose row (ruled cell, or until the next label in their column) holds it."""
-        found = []
-        page_blocks = self.by_page[item.page]
-        for lab in page_blocks:
-            if lab.kind != "label" or lab.x1 > item.x0 - 4 or self.is_wide(lab) or id(lab) in self.header_rows:
-                continue
-            if not (lab.rotated or self.is_heading_like(lab)) or self._heads_items(lab):
-                continue
-            top, bottom = self._rule_bounds(lab)
-            if top is None:
-                top = lab.top - 0.8 * lab.size if lab.lines else lab.top
-            if bottom is None:
-                nxt = [o.top for o in page_blocks if o.kind == "label" and o is not lab and o.top > lab.top + 1
-                       and _overlap(lab.x0, lab.x1, o.x0, o.x1) > 0 and o.x1 <= item.x0]
-                nxt += [t for t in wide_tops if t > lab.top]
-                bottom = min(nxt) if nxt else self.pages[item.page].height
-            if top - 1 <= item.top < bottom:
-                found.append(lab)
-        return sorted(found, key=lambda b: -b.x1)
-
-    def _above_in_column(self, item: Block) -> Block | None:
-        """The nearest label above the item in its column (skipping other items), or None."""
-        best = None
-        for o in self.by_page[item.page]:
-            if o.kind != "label" or o.rotated or o.bottom > item.top + 1:
-                continue
-            if not self.is_wide(o) and not self.is_heading_like(o):
-                continue  # plain text in a column (a description cell) heads nothing
-            if _overlap(item.x0 - 14, item.x1, o.x0, o.x1) <= 0 and not self.is_wide(o):
-                continue
-            if o.x1 <= item.x0 - 4 and not self.is_wide(o):
-                continue  # a row label, not above
-            if best is None or o.bottom > best.bottom:
-                best = o
-        return best
-
-    def _between_rule(self, upper: Block, item: Block) -> bool:
-        page = self.pages[item.page]
-        mid = item.x0 + 2
-        return any(r.x0 - 1 <= mid <= r.x1 + 1 and upper.bottom - 1 <= r.top <= item.top - 0.5 for r in page.hrules)
-
-    def _heading_label(self, h: Block) -> str:
-        return h.lead[0] if h.lead else h.text
-
-    def _header_column(self, item: Block, headers: list[Block]) -> list[Block]:
-        best = max(headers, key=lambda h: _overlap(item.x0 - 14, item.x1, h.x0, h.x1), default=None)
-        if best is None or _overlap(item.x0 - 14, item.x1, best.x0, best.x1) <= 0:
-            return []
-        return sorted((h for h in headers if _overlap(best.x0, best.x1, h.x0, h.x1) > 0), key=lambda h: h.top)
-
-    def resolve(self) -> tuple[list[dict], list[dict]]:
-        """Return (levels, indicators) for the document."""
-        heads = self.headings()
-        sections = self._sections(heads)
-        header_mode = bool(self.header_rows)
-        lc = None if header_mode else self.level_class(heads, sections)
-        if lc is None and not header_mode:
-            return [], []
-        lc_rank = self._prominence(lc) if lc else None
-        head_ids = {id(h) for h in heads}
-
+    def resolve(self) -> list[dict]:
+        geo, reading = self.geo, self.reading
         stack: dict[tuple, Block] = {}
-        headers: list[Block] = []
         carried_rows: tuple | None = None
         carried_cells: dict[int, tuple] = {}
         n_heads = 0
-        rows_out = []
-        for b in self.blocks:
-            if id(b) in head_ids:
-                current = stack.get(self.style(b))
+        level_now = None
+        out = []
+        for b in geo.blocks:
+            if id(b) in self.skip and reading.kind == "sections":
+                if _norm(b.text) != level_now:
+                    level_now = _norm(b.text)
+                    stack = {c: h for c, h in stack.items() if geo.prominence(c) > self.level_rank}
+                    n_heads += 1
+                continue
+            if id(b) in self.head_ids:
+                current = stack.get(geo.style(b))
                 if current is not None and _norm(current.text) == _norm(b.text):
                     continue  # a table title repeated on a new page: the same section goes on
-                rank = self._prominence(self.style(b))
-                stack = {c: h for c, h in stack.items() if self._prominence(c) > rank}
-                stack[self.style(b)] = b
+                rank = geo.prominence(geo.style(b))
+                stack = {c: h for c, h in stack.items() if geo.prominence(c) > rank}
+                stack[geo.style(b)] = b
                 n_heads += 1
                 continue
-            if id(b) in self.header_rows:
-                if not headers or headers[0].page != b.page or b.top > max(h.bottom for h in headers) + 2 * b.size:
-                    headers = [h for h in headers if h.page == b.page and abs(h.top - b.top) < 3 * b.size]
-                headers.append(b)
+            if b.kind != "item" or id(b) not in reading.level_of:
                 continue
-            if b.kind != "item":
-                continue
-            # level
-            if header_mode:
-                column = self._header_column(b, headers)
-                if not column:
-                    continue
-                level_block = column[0]
-                level_raw = " ".join(h.text for h in column)
-            else:
-                level_block = stack.get(lc)
-                if level_block is None or id(level_block) not in self.structured:
-                    continue
-                level_raw = self._heading_label(level_block)
-            # domain and area from the table
-            wide_tops = [o.top for o in self.by_page[b.page] if self.is_wide(o)]
-            rows = self._row_labels(b, wide_tops)
-            above = self._above_in_column(b)
-            cell = None
-            if above is not None and not self.is_wide(above) and id(above) not in self.header_rows \
-                    and self.is_heading_like(above) and not self._between_rule(above, b):
-                cell = above.text
+            rows = geo.row_labels(b, self.skip)
+            cell, above = self._cell_heading(b, rows)
             key = round(b.x0 / 10)
             if above is None and cell is None and key in carried_cells and carried_cells[key][1] == n_heads:
                 cell = carried_cells[key][0]
@@ -345,61 +133,74 @@ class DocumentStructure:
                 area = area or carried_rows[1]
             if rows:
                 carried_rows = (plain_rows[0].text if plain_rows else None, area, n_heads)
-            # remaining roles from headings below the level
-            inner = [h for c, h in sorted(stack.items(), key=lambda kv: self._prominence(kv[0]), reverse=True)
-                     if lc_rank is None or self._prominence(c) < lc_rank]
-            rows_out.append({"block": b, "level_block": level_block, "level_raw": level_raw,
-                             "domain": domain, "area": area, "inner": inner})
-        return self._finish(rows_out, header_mode)
+            inner = [h for c, h in sorted(stack.items(), key=lambda kv: geo.prominence(kv[0]), reverse=True)
+                     if self.level_rank is None or geo.prominence(c) < self.level_rank]
+            out.append({"block": b, "level_key": reading.level_of[id(b)], "domain": domain, "area": area,
+                        "inner": inner, "rest": reading.rest_of.get(id(b))})
+        return out
 
-    def _description(self, level_block: Block, header_mode: bool) -> str:
-        if level_block.lead:
-            parts = [level_block.lead[1]]
-        else:
-            parts = []
-        idx = self.blocks.index(level_block)
-        for b in self.blocks[idx + 1:]:
-            if b.kind != "label" or b.rotated or self.is_heading_like(b):
-                if header_mode and id(b) in self.header_rows:
-                    continue
-                break
-            if header_mode:
-                if _overlap(level_block.x0, level_block.x1, b.x0, b.x1) <= 0 or b.page != level_block.page:
-                    continue
-            elif not self.is_wide(b):
-                break
-            parts.append(b.text)
-        return " ".join(p for p in parts if p).strip()
+    def _cell_heading(self, item: Block, rows: list[Block]) -> tuple[str | None, Block | None]:
+        """The item's cell heading (text or None) and the label found above it (or None)."""
+        geo = self.geo
+        above = geo.above_in_column(item, self.skip)
+        if above is not None and not geo.is_wide(above) and geo.is_heading_like(above) \
+                and not geo.rule_between(above, item):
+            return above.text, above
+        if not rows and (above is None or geo.is_wide(above)):
+            region_top = above.bottom if above is not None else 0.0
+            flowed = geo.previous_column_heading(item, region_top, self.skip)
+            if flowed is not None:
+                return flowed.text, above
+        return None, above
 
-    def _finish(self, rows: list[dict], header_mode: bool) -> tuple[list[dict], list[dict]]:
-        instances: dict[tuple, set] = defaultdict(set)
-        for r in rows:
-            for h in r["inner"]:
-                instances[self.style(h)].add(id(h))
-        titles = {c for c, ids in instances.items() if len(ids) == 1}
-        levels: dict[str, dict] = {}
-        out = []
-        for r in rows:
-            inner = [h for h in r["inner"] if self.style(h) not in titles]
-            domain, area = r["domain"], r["area"]
-            if domain is None and inner:
-                domain = inner.pop().text
-            if area is None and inner:
-                area = inner.pop().text
-            raw = r["level_raw"]
-            label = strip_numbering(raw)
-            key = _norm(label)
-            if key not in levels:
-                levels[key] = {"label": label, "description": self._description(r["level_block"], header_mode) or None}
-            out.append({"block": r["block"], "level_key": key,
-                        "area": _strip_prefix(area or "", raw, label),
-                        "domain": _strip_prefix(domain or "", raw, label)})
-        order = list(levels)
-        level_list = [{"rank": i + 1, **levels[k]} for i, k in enumerate(order)]
-        for o in out:
-            o["level_rank"] = order.index(o.pop("level_key")) + 1
-            o["level_label"] = level_list[o["level_rank"] - 1]["label"]
-        return level_list, out
+
+def _finish(geo: Geometry, reading: Reading, rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Drop title headings, fill area/domain from the heading stack, strip level prefixes, rank the levels."""
+    instances: dict[tuple, set] = defaultdict(set)
+    for r in rows:
+        for h in r["inner"]:
+            instances[geo.style(h)].add(id(h))
+    titles = {c for c, ids in instances.items() if len(ids) == 1}
+    rank = {key: i + 1 for i, key in enumerate(reading.order)}
+    levels = [{"rank": rank[k], "label": _level_label(reading.levels[k].raw),
+               "description": _description(geo, reading, reading.levels[k].block) or None} for k in reading.order]
+    out = []
+    for r in rows:
+        inner = [h.text for h in r["inner"] if geo.style(h) not in titles]
+        if r["rest"]:
+            inner.append(r["rest"])
+        domain, area = r["domain"], r["area"]
+        if domain is None and inner:
+            domain = inner.pop()
+        if area is None and inner:
+            area = inner.pop()
+        raw = reading.levels[r["level_key"]].raw
+        label = levels[rank[r["level_key"]] - 1]["label"]
+        out.append({"block": r["block"], "level_rank": rank[r["level_key"]], "level_label": label,
+                    "area": _strip_prefix(area or "", raw, label), "domain": _strip_prefix(domain or "", raw, label)})
+    return levels, out
+
+
+def _level_label(raw: str) -> str:
+    return strip_numbering(strip_continued(raw))
+
+
+def _description(geo: Geometry, reading: Reading, level_block: Block) -> str:
+    """The plain text printed with a level's heading or header cell (its definition)."""
+    parts = [level_block.lead[1]] if level_block.lead else []
+    columns = reading.kind == "columns"
+    for b in geo.blocks[geo.order[id(level_block)] + 1:]:
+        if b.kind != "label" or b.rotated or geo.is_heading_like(b):
+            if columns and id(b) in reading.carriers:
+                continue
+            break
+        if columns:
+            if overlap(level_block.x0, level_block.x1, b.x0, b.x1) <= 0 or b.page != level_block.page:
+                continue
+        elif not geo.is_wide(b):
+            break
+        parts.append(b.text)
+    return " ".join(p for p in parts if p).strip()
 
 
 def _strip_prefix(text: str, *prefixes: str) -> str:

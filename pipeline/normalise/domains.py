@@ -13,7 +13,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from .crosswalk_files import DataFileError, data_path, load_yaml, string_list
-from .text import label_key
+from .keys import label_key
 
 AREAS = ("child_development", "parenting_capacity", "family_environment")
 DIMENSIONS = (

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .crosswalk_files import DataFileError, data_path, load_yaml, string_list
-from .text import label_key
+from .keys import label_key
 
 CANONICAL_LEVELS = (1, 2, 3, 4)
 

@@ -16,44 +16,20 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .keys import clean_text, label_key
+
 # Words dropped from normalised text: abbreviations that only introduce examples.
 NOISE_WORDS = frozenset({"eg", "ie", "etc", "egs", "viz"})
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "`": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00b4": "'"})
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200d\u2060\ufeff]")
 _SPACE = re.compile(r"\s+")
 # a hyphen between letters, or between a letter and a digit ("self-care", "under-13s"); not "10-17"
 _INTRA_HYPHEN = re.compile(r"(?<=[^\W_])[-\u2010\u2011](?=[^\W\d_])|(?<=[^\W\d_])[-\u2010\u2011](?=\d)")
 _LEADING_DASH = re.compile(r"(?<=\s)([-\u2010\u2011\u2013\u2014])(?=[^\W\d_])")  # " -based", " –high"
 _NUMBER_RANGE = re.compile(r"(?<=\d)\s*[-\u2010\u2011\u2013]\s*(?=\d)")
 _SLASH = re.compile(r"\s*/\s*")
-_APOSTROPHE = re.compile(r"['\u2019\u2018`\u00b4]")
 # a quote mark that is not an apostrophe inside a word ("'Unsafe'", "'honour'-based"; not "child's")
 _QUOTE_MARK = re.compile(r"(?<![^\W\d_])'|'(?![^\W\d_])")
-
-
-def clean_text(text: object) -> str:
-    """The printed wording, tidied: control characters removed, whitespace collapsed, ends stripped."""
-    if text is None:
-        return ""
-    s = _CONTROL.sub("", str(text))
-    return _SPACE.sub(" ", s).strip()
-
-
-def label_key(label: object) -> str:
-    """A label's matching key: NFKC, case-folded, "&"/"+" -> "and", apostrophes dropped, other punctuation
-    -> space, whitespace collapsed. Idempotent: label_key(label_key(x)) == label_key(x)."""
-    s = clean_text(label)
-    for _ in range(4):  # case folding and NFKC can each expose the other's work; repeat to a fixed point
-        before = s
-        s = unicodedata.normalize("NFKC", s).casefold()
-        s = s.replace("&", " and ").replace("+", " and ")
-        s = _APOSTROPHE.sub("", s)
-        s = "".join(ch if ch.isalnum() else " " for ch in s)
-        s = _SPACE.sub(" ", s).strip()
-        if s == before:
-            break
-    return s
 
 
 def prepare(text: object) -> str:

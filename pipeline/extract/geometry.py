@@ -1,0 +1,231 @@
+"""Where a document's blocks stand relative to one another: headings, bands of column labels, row labels, the
+label above an item in its column, text columns. Typography and position only, never wording.
+
+Terms:
+- heading: a bold or large label alone in its horizontal band (banners, section headings, spanning table rows),
+  not boxed in a cell narrower than the content. Headings form style classes (bold, size).
+- band: two or more bold labels side by side at one height (a header row, or a row of grid cells' headings);
+  vertically adjacent bands merge (a header cell printed on two lines).
+- row label: a label left of an item whose row (ruled cell, or until the next label in its column) holds it.
+- cell heading: the nearest bold label above an item in its column, with no rule between them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from .layout import Block
+from .pdf import Page
+
+Style = tuple[bool, float]
+
+
+def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return min(a1, b1) - max(a0, b0)
+
+
+def x_overlap(a: Block, b: Block, slack: float = 0.0) -> float:
+    return overlap(a.x0 - slack, a.x1, b.x0, b.x1)
+
+
+class Geometry:
+    """Relations between the blocks of one document (`blocks` in page order, `pages` for rules)."""
+
+    def __init__(self, pages: list[Page], blocks: list[Block]):
+        self.pages = {p.number: p for p in pages}
+        self.blocks = blocks
+        self.order = {id(b): i for i, b in enumerate(blocks)}
+        self.by_page: dict[int, list[Block]] = defaultdict(list)
+        for b in blocks:
+            self.by_page[b.page].append(b)
+        self.items = [b for b in blocks if b.kind == "item"]
+        sizes = Counter(round(b.lines[0].size, 1) for b in self.items)
+        self.body_size = sizes.most_common(1)[0][0] if sizes else 10.0
+        self._heads_cache: dict[int, bool] = {}
+        self.wide = self._find_wide()
+        self.bands = self._find_bands()
+        self.band_of = {id(b): i for i, band in enumerate(self.bands) for b in band}
+
+    # --- typography ------------------------------------------------------------------------------------
+
+    def is_heading_like(self, b: Block) -> bool:
+        return not b.rotated and b.kind == "label" and (b.bold or b.size >= self.body_size * 1.3) and not b.italic
+
+    @staticmethod
+    def style(b: Block) -> Style:
+        return (b.bold, round(b.size * 2) / 2)
+
+    @staticmethod
+    def prominence(style: Style) -> tuple:
+        bold, size = style
+        return (size, bold)
+
+    def before(self, a: Block, b: Block) -> bool:
+        return self.order[id(a)] < self.order[id(b)]
+
+    # --- headings --------------------------------------------------------------------------------------
+
+    def _boxed(self, b: Block) -> bool:
+        """Is the label inside a cell narrower than the content: a rule crosses its band to its right?"""
+        right = max(o.x1 for o in self.by_page[b.page])
+        return any(b.x1 + 1 < r.x0 < right - 20 and r.top < b.bottom - 1 and r.bottom > b.top + 1
+                   for r in self.pages[b.page].vrules)
+
+    def _alone_in_band(self, b: Block) -> bool:
+        if self._boxed(b):
+            return False
+        return not any(o is not b and not o.rotated and overlap(b.top, b.bottom, o.top, o.bottom) > 1
+                       for o in self.by_page[b.page])
+
+    def _find_wide(self) -> set[int]:
+        """Labels alone in their band, decided per style class by majority (a cell heading in a row whose other
+        cells are empty is still a cell heading)."""
+        votes: dict[Style, list[bool]] = defaultdict(list)
+        alone = {}
+        for b in self.blocks:
+            if b.kind == "label" and not b.rotated:
+                alone[id(b)] = self._alone_in_band(b)
+                votes[self.style(b)].append(alone[id(b)])
+        wide = set()
+        for b in self.blocks:
+            if id(b) in alone:
+                v = votes[self.style(b)]
+                if alone[id(b)] and (sum(v) * 2 >= len(v) or not self.is_heading_like(b)):
+                    wide.add(id(b))
+        return wide
+
+    def is_wide(self, b: Block) -> bool:
+        return id(b) in self.wide
+
+    def headings(self) -> list[Block]:
+        return [b for b in self.blocks if self.is_wide(b) and self.is_heading_like(b)]
+
+    # --- bands of side-by-side labels ----------------------------------------------------------------
+
+    def _find_bands(self) -> list[list[Block]]:
+        """Rows of two or more bold labels at one height that head bullet columns (on their page or the pages
+        after), with vertically adjacent rows merged (a header cell printed on two lines)."""
+        out = []
+        for page, blocks in sorted(self.by_page.items()):
+            labels = [b for b in blocks if b.kind == "label" and not b.rotated and not self.is_wide(b)
+                      and self.is_heading_like(b)]
+            rows: list[list[Block]] = []
+            for b in sorted(labels, key=lambda b: b.top):
+                for row in rows:
+                    if abs(row[0].top - b.top) < 3:
+                        row.append(b)
+                        break
+                else:
+                    rows.append([b])
+            rows = [sorted(row, key=lambda b: b.x0) for row in rows if len(row) >= 2]
+            merged: list[list[Block]] = []
+            for row in rows:
+                prev = merged[-1] if merged else None
+                if prev and 0 <= row[0].top - max(b.bottom for b in prev) < 1.5 * row[0].size:
+                    prev.extend(row)
+                else:
+                    merged.append(list(row))
+            out.extend(merged)
+        out.sort(key=lambda band: self.order[id(band[0])])
+        return [band for k, band in enumerate(out)
+                if sum(bool(self._column_items(b, out[k + 1] if k + 1 < len(out) else None)) for b in band) >= 2]
+
+    def _column_items(self, label: Block, next_band: list[Block] | None) -> list[Block]:
+        """Items under `label` in its column, from the label to the next band (across pages)."""
+        start = self.order[id(label)]
+        end = self.order[id(next_band[0])] if next_band else len(self.blocks)
+        return [b for b in self.blocks[start + 1:end] if b.kind == "item" and x_overlap(b, label, 14) > 0
+                and (b.page != label.page or b.top > label.bottom)]
+
+    def band_columns(self, band: list[Block]) -> list[list[Block]]:
+        """The band's cells: labels stacked in one column, top to bottom, columns left to right."""
+        columns: list[list[Block]] = []
+        for b in sorted(band, key=lambda b: b.x0):
+            for col in columns:
+                if overlap(col[0].x0, col[0].x1, b.x0, b.x1) > 0:
+                    col.append(b)
+                    break
+            else:
+                columns.append([b])
+        return [sorted(col, key=lambda b: b.top) for col in columns]
+
+    # --- cells, rows and columns ---------------------------------------------------------------------
+
+    def below_in_column(self, b: Block) -> Block | None:
+        """The first block under `b` whose horizontal extent overlaps it, on the same page."""
+        best = None
+        for o in self.by_page[b.page]:
+            if o is b or o.rotated or o.top < b.bottom - 1:
+                continue
+            if overlap(b.x0, b.x1, o.x0 - 12, o.x1) > 0 and (best is None or o.top < best.top):
+                best = o
+        return best
+
+    def heads_items(self, lab: Block) -> bool:
+        """A label with bullets directly under it in its own column heads a cell; it is not a row label."""
+        if id(lab) not in self._heads_cache:
+            below = self.below_in_column(lab)
+            self._heads_cache[id(lab)] = below is not None and below.kind == "item"
+        return self._heads_cache[id(lab)]
+
+    def rule_bounds(self, b: Block) -> tuple[float | None, float | None]:
+        """Top and bottom of the ruled cell holding `b`: nearest horizontal rules crossing its column."""
+        page = self.pages[b.page]
+        mid = (b.x0 + b.x1) / 2
+        above = [r.top for r in page.hrules if r.x0 - 1 <= mid <= r.x1 + 1 and r.bottom <= b.top + 1]
+        below = [r.top for r in page.hrules if r.x0 - 1 <= mid <= r.x1 + 1 and r.top >= b.bottom - 1]
+        return (max(above) if above else None, min(below) if below else None)
+
+    def row_labels(self, item: Block, skip: set[int]) -> list[Block]:
+        """Labels left of the item whose row (ruled cell, or until the next label in their column) holds it,
+        nearest first. Labels in `skip` play another part (levels, column titles)."""
+        found = []
+        page_blocks = self.by_page[item.page]
+        wide_tops = [o.top for o in page_blocks if self.is_wide(o)]
+        for lab in page_blocks:
+            if lab.kind != "label" or lab.x1 > item.x0 - 4 or self.is_wide(lab) or id(lab) in skip:
+                continue
+            if not (lab.rotated or self.is_heading_like(lab)) or self.heads_items(lab):
+                continue
+            top, bottom = self.rule_bounds(lab)
+            if top is None:
+                top = lab.top - 0.8 * lab.size if lab.lines else lab.top
+            if bottom is None:
+                nxt = [o.top for o in page_blocks if o.kind == "label" and o is not lab and o.top > lab.top + 1
+                       and overlap(lab.x0, lab.x1, o.x0, o.x1) > 0 and o.x1 <= item.x0]
+                nxt += [t for t in wide_tops if t > lab.top]
+                bottom = min(nxt) if nxt else self.pages[item.page].height
+            if top - 1 <= item.top < bottom:
+                found.append(lab)
+        return sorted(found, key=lambda b: -b.x1)
+
+    def above_in_column(self, item: Block, skip: set[int]) -> Block | None:
+        """The nearest heading-like or wide label above the item in its column (skipping other items)."""
+        best = None
+        for o in self.by_page[item.page]:
+            if o.kind != "label" or o.rotated or o.bottom > item.top + 1 or id(o) in skip:
+                continue
+            if not self.is_wide(o) and not self.is_heading_like(o):
+                continue  # plain text in a column (a description cell) heads nothing
+            if not self.is_wide(o) and (x_overlap(item, o, 14) <= 0 or o.x1 <= item.x0 - 4):
+                continue  # another column, or a row label
+            if best is None or o.bottom > best.bottom:
+                best = o
+        return best
+
+    def rule_between(self, upper: Block, item: Block) -> bool:
+        page = self.pages[item.page]
+        mid = item.x0 + 2
+        return any(r.x0 - 1 <= mid <= r.x1 + 1 and upper.bottom - 1 <= r.top <= item.top - 0.5 for r in page.hrules)
+
+    def previous_column_heading(self, item: Block, region_top: float, skip: set[int]) -> Block | None:
+        """In text flowing down columns (designed documents), the last cell heading of the nearest column to the
+        item's left within the same region (below `region_top`). Only headings of bullets count: row labels of a
+        table head nothing below them."""
+        left = [o for o in self.by_page[item.page]
+                if o.kind == "label" and self.is_heading_like(o) and not self.is_wide(o) and id(o) not in skip
+                and o.top >= region_top and o.x1 <= item.x0 - 4 and self.heads_items(o)]
+        if not left:
+            return None
+        column_x = max(o.x0 for o in left)
+        return max((o for o in left if abs(o.x0 - column_x) <= 3), key=lambda o: o.top)

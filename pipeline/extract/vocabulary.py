@@ -1,0 +1,64 @@
+"""What a level of need looks like in print: numbering and the level vocabulary of level_crosswalk.yaml.
+
+Structure inference uses this as one signal among several (geometry, typography, repetition): a heading class or
+header row whose labels look like levels is more likely to carry the levels than one whose labels do not.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..normalise.keys import label_key
+from ..normalise.levels import load_level_crosswalk
+
+_SEPARATORS = " :-–—|"
+_NUMBERING = re.compile(
+    r"^\s*(?:(?:level|tier|step|stage|band)\s*(?:\d+[a-z]?|one|two|three|four|five|six)\b|level of need\b|"
+    r"\d+(?:\.\d+)*[.)]?(?=\s))[\s:.)\-–—]*", re.IGNORECASE)
+_CONTINUED = re.compile(r"[\s:\-–—]*[(\[]?\s*(?:continued|cont'?d?\.?)\s*[)\]]?\s*$", re.IGNORECASE)
+# weaker than a level word: pathway steps ("Step 1") and document sections ("Stage 2") use these too
+_WEAK_PREFIXES = {"step", "stage"}
+
+
+def strip_numbering(label: str) -> str:
+    """'LEVEL ONE Level of Need: Universal' -> 'Universal'; a label that is only a number is kept."""
+    text, prev = label.strip(), None
+    while prev != text:
+        prev = text
+        text = _NUMBERING.sub("", text).strip(_SEPARATORS)
+    return text or label.strip()
+
+
+def strip_continued(label: str) -> str:
+    """'Level 4 - Statutory (continued)' -> 'Level 4 - Statutory'."""
+    return _CONTINUED.sub("", label).strip() or label.strip()
+
+
+def level_key(label: str) -> str:
+    """Two headings with one key are the same level (a title repeated on a new page or table)."""
+    return label_key(strip_continued(label))
+
+
+@lru_cache(maxsize=4096)
+def level_likeness(label: str) -> float:
+    """1.0 for level numbering ('Level 2', 'Tier Three', 'Early help (level 2)', 'Level of need:'), 0.9 for a
+    level name the crosswalk lists, 0.5 for weak numbering ('Step 2'), 0.4 for a name with a level keyword (domain
+    headings such as 'Care and protection' have them too), else 0."""
+    cw = load_level_crosswalk()
+    key = label_key(strip_continued(label))
+    if not key:
+        return 0.0
+    numbers = "|".join([r"\d+[a-z]?", *map(re.escape, cw.number_words)])
+    best = 0.0
+    for prefix in cw.prefixes:
+        pattern = rf"(?:^|\b){re.escape(prefix)} (?:{numbers})\b" if prefix != "level of need" else r"^level of need\b"
+        if re.search(pattern, key):
+            best = max(best, 0.5 if prefix in _WEAK_PREFIXES else 1.0)
+    if best == 1.0:
+        return best
+    name = label_key(strip_numbering(strip_continued(label)))
+    if name in cw.labels:
+        return max(best, 0.9)
+    level, _, _ = cw.by_name(name)
+    return max(best, 0.4) if level is not None else best
