@@ -71,8 +71,8 @@ class Page:
     shapes: list[Box] = field(default_factory=list)     # small painted marks (bullets with no character)
 
 
-def _colour(obj) -> tuple:
-    col = obj.get("non_stroking_color")
+def _colour(obj, key: str = "non_stroking_color") -> tuple:
+    col = obj.get(key)
     if col is None:
         return ()
     if isinstance(col, (int, float)):
@@ -145,12 +145,13 @@ def _graphics(page) -> tuple[list[Box], list[Box], list[Box], list[Box]]:
         box = Box(r["x0"], r["top"], r["x1"], r["bottom"], _colour(r))
         w, h = box.width, box.height
         filled = r.get("fill") and not is_white(box.color)
+        painted = filled or (r.get("stroke") and not is_white(_colour(r, "stroking_color")))
         if w <= 2.0 and h > 4:
             vrules.append(box)
         elif h <= 2.0 and w > 4:
             hrules.append(box)
-        elif filled and w <= 8 and h <= 8:
-            shapes.append(box)
+        elif painted and 1 < w <= 8 and 1 < h <= 8:
+            shapes.append(box)  # a disc, square or diamond, filled or outlined
         elif filled:
             fills.append(box)
         if r.get("stroke") and w > 2 and h > 2 and r["object_type"] == "rect":

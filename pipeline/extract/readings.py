@@ -103,7 +103,8 @@ def _section_readings(geo: Geometry) -> list[Reading]:
     for style, members in by_class.items():
         texts = [_heading_text(h) for h in members]
         shared = _shared_prefixes(texts)
-        combined = sum(p is not None for p in shared) >= max(2, 0.6 * len(members))
+        distinct = {level_key(p) for p in shared if p}
+        combined = len(distinct) >= 2 and sum(p is not None for p in shared) >= max(2, 0.6 * len(members))
         if combined and _prefixes_head_elsewhere(geo, style, shared):
             continue  # a sub-heading class repeating the level's heading as its prefix
         if combined:
