@@ -176,11 +176,12 @@ class Geometry:
         below = [r.top for r in page.hrules if r.x0 - 1 <= mid <= r.x1 + 1 and r.top >= b.bottom - 1]
         return (max(above) if above else None, min(below) if below else None)
 
-    def row_labels(self, item: Block, skip: set[int]) -> list[Block]:
+    def row_labels(self, item: Block, skip: set[int], floor: float = 0.0) -> list[Block]:
         """Labels left of the item whose row (ruled cell, or until the next label in their column) holds it,
-        nearest first. Labels in `skip` play another part (levels, column titles)."""
+        nearest first. Labels in `skip` play another part (levels, column titles); labels above `floor` (the
+        item's header row) are outside its table."""
         found = []
-        page_blocks = self.by_page[item.page]
+        page_blocks = [b for b in self.by_page[item.page] if b.top >= floor]
         wide_tops = [o.top for o in page_blocks if self.is_wide(o)]
         for lab in page_blocks:
             if lab.kind != "label" or lab.x1 > item.x0 - 4 or self.is_wide(lab) or id(lab) in skip:
@@ -190,20 +191,22 @@ class Geometry:
             top, bottom = self.rule_bounds(lab)
             if top is None:
                 top = lab.top - 0.8 * lab.size if lab.lines else lab.top
-            if bottom is None:
-                nxt = [o.top for o in page_blocks if o.kind == "label" and o is not lab and o.top > lab.top + 1
-                       and overlap(lab.x0, lab.x1, o.x0, o.x1) > 0 and o.x1 <= item.x0]
-                nxt += [t for t in wide_tops if t > lab.top]
-                bottom = min(nxt) if nxt else self.pages[item.page].height
+            # a row ends at the next label in its column (or a heading across the page), whatever the rules say:
+            # a page's header and footer rules do not make the whole page one cell
+            nxt = [o.top for o in page_blocks if o.kind == "label" and o is not lab and o.top > lab.top + 1
+                   and overlap(lab.x0, lab.x1, o.x0, o.x1) > 0 and o.x1 <= item.x0]
+            nxt += [t for t in wide_tops if t > lab.top]
+            bottom = min([bottom] + nxt if bottom is not None else nxt or [self.pages[item.page].height])
             if top - 1 <= item.top < bottom:
                 found.append(lab)
         return sorted(found, key=lambda b: -b.x1)
 
-    def above_in_column(self, item: Block, skip: set[int]) -> Block | None:
-        """The nearest heading-like or wide label above the item in its column (skipping other items)."""
+    def above_in_column(self, item: Block, skip: set[int], floor: float = 0.0) -> Block | None:
+        """The nearest heading-like or wide label above the item in its column (skipping other items), not
+        above `floor`."""
         best = None
         for o in self.by_page[item.page]:
-            if o.kind != "label" or o.rotated or o.bottom > item.top + 1 or id(o) in skip:
+            if o.kind != "label" or o.rotated or o.bottom > item.top + 1 or id(o) in skip or o.top < floor:
                 continue
             if not self.is_wide(o) and not self.is_heading_like(o):
                 continue  # plain text in a column (a description cell) heads nothing

@@ -41,6 +41,7 @@ class Reading:
     level_of: dict[int, str]                  # id(item) -> level key
     rest_of: dict[int, str] = field(default_factory=dict)   # id(item) -> grouping printed after the level prefix
     carriers: set[int] = field(default_factory=set)         # blocks that print levels or column titles
+    floor_of: dict[int, tuple[int, float]] = field(default_factory=dict)  # columns: id(item) -> its header's (page, bottom)
     style: Style | None = None                # sections: the level heading class
     bands: list[list[Block]] = field(default_factory=list)  # columns: the level header bands
     levelness: float = 0.0
@@ -252,6 +253,7 @@ def _column_readings(geo: Geometry) -> list[Reading]:
     for b in geo.blocks:
         if id(b) in band_starts:
             governing = geo.band_columns(band_starts[id(b)])
+            floor = (b.page, max(lab.bottom for lab in band_starts[id(b)]))
             end_rank = ends[id(b)]
             for band_label in band_starts[id(b)]:
                 reading.carriers.add(id(band_label))
@@ -274,6 +276,7 @@ def _column_readings(geo: Geometry) -> list[Reading]:
         if key not in reading.levels:
             reading.levels[key] = Level(key, raw, column[0])
         reading.level_of[id(b)] = key
+        reading.floor_of[id(b)] = floor
     reading.order = _column_order(geo, level_bands, reading)
     repeated_note = ", repeated" if reading.structure else ""
     reading.source = f"the header row ({len(level_bands)} band{'s' if len(level_bands) > 1 else ''}{repeated_note})"

@@ -116,8 +116,10 @@ class _Groupings:
                 continue
             if b.kind != "item" or id(b) not in reading.level_of:
                 continue
-            rows = geo.row_labels(b, self.skip)
-            cell, above = self._cell_heading(b, rows)
+            page, bottom = reading.floor_of.get(id(b), (0, 0.0))
+            floor = bottom if page == b.page else 0.0
+            rows = geo.row_labels(b, self.skip, floor)
+            cell, above = self._cell_heading(b, rows, floor)
             key = round(b.x0 / 10)
             if above is None and cell is None and key in carried_cells and carried_cells[key][1] == n_heads:
                 cell = carried_cells[key][0]
@@ -139,15 +141,15 @@ class _Groupings:
                         "inner": inner, "rest": reading.rest_of.get(id(b))})
         return out
 
-    def _cell_heading(self, item: Block, rows: list[Block]) -> tuple[str | None, Block | None]:
+    def _cell_heading(self, item: Block, rows: list[Block], floor: float) -> tuple[str | None, Block | None]:
         """The item's cell heading (text or None) and the label found above it (or None)."""
         geo = self.geo
-        above = geo.above_in_column(item, self.skip)
+        above = geo.above_in_column(item, self.skip, floor)
         if above is not None and not geo.is_wide(above) and geo.is_heading_like(above) \
                 and not geo.rule_between(above, item):
             return above.text, above
         if not rows and (above is None or geo.is_wide(above)):
-            region_top = above.bottom if above is not None else 0.0
+            region_top = above.bottom if above is not None else floor
             flowed = geo.previous_column_heading(item, region_top, self.skip)
             if flowed is not None:
                 return flowed.text, above
