@@ -90,9 +90,17 @@ class Geometry:
         for b in self.blocks:
             if id(b) in alone:
                 v = votes[self.style(b)]
-                if alone[id(b)] and (sum(v) * 2 >= len(v) or not self.is_heading_like(b)):
+                if alone[id(b)] and (sum(v) * 2 >= len(v) or not self.is_heading_like(b) or self._on_wide_fill(b)):
                     wide.add(id(b))
         return wide
+
+    def _on_wide_fill(self, b: Block) -> bool:
+        """Is the label printed on a shaded band across most of the content (a spanning table row, a banner)?"""
+        blocks = self.by_page[b.page]
+        left, right = min(o.x0 for o in blocks), max(o.x1 for o in blocks)
+        mid_x, mid_y = (b.x0 + b.x1) / 2, (b.top + b.bottom) / 2
+        return any(f.x0 <= mid_x <= f.x1 and f.top <= mid_y <= f.bottom and f.width >= 0.6 * (right - left)
+                   for f in self.pages[b.page].fills)
 
     def is_wide(self, b: Block) -> bool:
         return id(b) in self.wide
@@ -199,7 +207,13 @@ class Geometry:
             bottom = min([bottom] + nxt if bottom is not None else nxt or [self.pages[item.page].height])
             if top - 1 <= item.top < bottom:
                 found.append(lab)
-        return sorted(found, key=lambda b: -b.x1)
+        # one label per column of labels: where two rows seem to hold the item (a page-wide rule above them),
+        # the row whose label starts last above the item does
+        chosen: list[Block] = []
+        for lab in sorted(found, key=lambda b: (b.top > item.top + 1, -b.top if b.top <= item.top + 1 else b.top)):
+            if not any(overlap(lab.x0, lab.x1, o.x0, o.x1) > 0 and lab.rotated == o.rotated for o in chosen):
+                chosen.append(lab)
+        return sorted(chosen, key=lambda b: -b.x1)
 
     def above_in_column(self, item: Block, skip: set[int], floor: float = 0.0) -> Block | None:
         """The nearest heading-like or wide label above the item in its column (skipping other items), not
