@@ -66,9 +66,10 @@ class Geometry:
     # --- headings --------------------------------------------------------------------------------------
 
     def _boxed(self, b: Block) -> bool:
-        """Is the label inside a cell narrower than the content: a rule crosses its band to its right?"""
+        """Is the label inside a cell narrower than the content: a rule crosses its band to its right and goes
+        on down the row (the edge of a tab or badge around the label alone does not)?"""
         right = max(o.x1 for o in self.by_page[b.page])
-        return any(b.x1 + 1 < r.x0 < right - 20 and r.top < b.bottom - 1 and r.bottom > b.top + 1
+        return any(b.x1 + 1 < r.x0 < right - 20 and r.top < b.bottom - 1 and r.bottom > b.bottom + b.size
                    for r in self.pages[b.page].vrules)
 
     def _alone_in_band(self, b: Block) -> bool:

@@ -40,7 +40,7 @@ class Reading:
     levels: dict[str, Level]
     level_of: dict[int, str]                  # id(item) -> level key
     rest_of: dict[int, str] = field(default_factory=dict)   # id(item) -> grouping printed after the level prefix
-    carriers: set[int] = field(default_factory=set)         # blocks that print levels or column titles
+    carriers: dict[int, str] = field(default_factory=dict)  # id(block printing a level) -> its key ("": a column title)
     floor_of: dict[int, tuple[int, float]] = field(default_factory=dict)  # columns: id(item) -> its header's (page, bottom)
     style: Style | None = None                # sections: the level heading class
     bands: list[list[Block]] = field(default_factory=list)  # columns: the level header bands
@@ -189,12 +189,16 @@ def _section_reading(geo: Geometry, style: Style, members: list[Block], texts: l
             reading.order.append(key)
             reading.levels[key] = Level(key, level_texts[g[0]], first)
         for i in g:
-            reading.carriers.add(id(members[i]))
+            reading.carriers[id(members[i])] = key
             rest = texts[i][len(prefixes[i]):].strip(" :-–—|") if prefixes and prefixes[i] else ""
             for item in items.get(id(members[i]), []):
                 reading.level_of[id(item)] = key
                 if rest:
                     reading.rest_of[id(item)] = rest
+    if not prefixes:  # the level's title repeated in other type ("Level 2 - ... (continued)") is the level too
+        for h in geo.headings():
+            reading.carriers.setdefault(id(h), level_key(_heading_text(h)))
+        reading.carriers = {i: k for i, k in reading.carriers.items() if k in reading.levels}
     index = {id(members[g[0]]): k for k, g in enumerate(groups)}
     reading.structure = (sum(structure[index[id(reading.levels[k].block)]] for k in reading.order)
                          / len(reading.order))
@@ -255,8 +259,9 @@ def _column_readings(geo: Geometry) -> list[Reading]:
             governing = geo.band_columns(band_starts[id(b)])
             floor = (b.page, max(lab.bottom for lab in band_starts[id(b)]))
             end_rank = ends[id(b)]
-            for band_label in band_starts[id(b)]:
-                reading.carriers.add(id(band_label))
+            for column in governing:
+                for band_label in column:
+                    reading.carriers[id(band_label)] = level_key(_column_text(column))
             continue
         if id(b) in other_bands:
             governing = None

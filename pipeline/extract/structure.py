@@ -100,8 +100,8 @@ class _Groupings:
         out = []
         for b in geo.blocks:
             if id(b) in self.skip and reading.kind == "sections":
-                if _norm(b.text) != level_now:
-                    level_now = _norm(b.text)
+                if self.skip[id(b)] != level_now:
+                    level_now = self.skip[id(b)]
                     stack = {c: h for c, h in stack.items() if geo.prominence(c) > self.level_rank}
                     n_heads += 1
                 continue
