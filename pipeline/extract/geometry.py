@@ -136,8 +136,14 @@ class Geometry:
                     merged.append(list(row))
             out.extend(merged)
         out.sort(key=lambda band: self.order[id(band[0])])
-        return [band for k, band in enumerate(out)
-                if sum(bool(self._column_items(b, out[k + 1] if k + 1 < len(out) else None)) for b in band) >= 2]
+        texts = [tuple(sorted(" ".join(b.text.lower().split()) for b in band)) for band in out]
+        kept = []
+        for k, band in enumerate(out):
+            heading = sum(bool(self._column_items(b, out[k + 1] if k + 1 < len(out) else None)) for b in band)
+            # a header row repeated over several tables heads them all, even a table with one column filled
+            if heading >= 2 or (heading == 1 and texts.count(texts[k]) > 1):
+                kept.append(band)
+        return kept
 
     def _column_items(self, label: Block, next_band: list[Block] | None) -> list[Block]:
         """Items under `label` in its column, from the label to the next band (across pages)."""
