@@ -246,9 +246,11 @@ class Geometry:
         """In text flowing down columns (designed documents), the last cell heading of the nearest column to the
         item's left within the same region (below `region_top`). Only headings of bullets count: row labels of a
         table head nothing below them."""
-        left = [o for o in self.by_page[item.page]
+        page = self.by_page[item.page]
+        region_bottom = min((o.top for o in page if self.is_wide(o) and o.top > item.top), default=float("inf"))
+        left = [o for o in page
                 if o.kind == "label" and self.is_heading_like(o) and not self.is_wide(o) and id(o) not in skip
-                and o.top >= region_top and o.x1 <= item.x0 - 4 and self.heads_items(o)]
+                and region_top <= o.top < region_bottom and o.x1 <= item.x0 - 4 and self.heads_items(o)]
         if not left:
             return None
         column_x = max(o.x0 for o in left)

@@ -22,12 +22,13 @@ _WEAK_PREFIXES = {"step", "stage"}
 
 
 def strip_numbering(label: str) -> str:
-    """'LEVEL ONE Level of Need: Universal' -> 'Universal'; a label that is only a number is kept."""
+    """'LEVEL ONE Level of Need: Universal' -> 'Universal'; a label that is only numbering keeps its last part
+    ('LEVEL FOUR Level of Need: LEVEL 4' -> 'LEVEL 4')."""
     text, prev = label.strip(), None
-    while prev != text:
+    while prev != text and text:
         prev = text
         text = _NUMBERING.sub("", text).strip(_SEPARATORS)
-    return text or label.strip()
+    return text or prev or label.strip()
 
 
 def strip_continued(label: str) -> str:
