@@ -203,15 +203,7 @@ class Geometry:
                 continue
             if not (lab.rotated or self.is_heading_like(lab)) or self.heads_items(lab):
                 continue
-            top, bottom = self.rule_bounds(lab)
-            if top is None:
-                top = lab.top - 0.8 * lab.size if lab.lines else lab.top
-            # a row ends at the next label in its column (or a heading across the page), whatever the rules say:
-            # a page's header and footer rules do not make the whole page one cell
-            nxt = [o.top for o in page_blocks if o.kind == "label" and o is not lab and o.top > lab.top + 1
-                   and overlap(lab.x0, lab.x1, o.x0, o.x1) > 0 and o.x1 <= item.x0]
-            nxt += [t for t in wide_tops if t > lab.top]
-            bottom = min([bottom] + nxt if bottom is not None else nxt or [self.pages[item.page].height])
+            top, bottom = self._row_span(lab, page_blocks, item.x0, wide_tops)
             if top - 1 <= item.top < bottom:
                 found.append(lab)
         # one label per column of labels: where two rows seem to hold the item (a page-wide rule above them),
@@ -221,6 +213,27 @@ class Geometry:
             if not any(overlap(lab.x0, lab.x1, o.x0, o.x1) > 0 and lab.rotated == o.rotated for o in chosen):
                 chosen.append(lab)
         return sorted(chosen, key=lambda b: -b.x1)
+
+    def _row_span(self, lab: Block, page_blocks: list[Block], right: float, wide_tops: list[float]) -> tuple:
+        """Top and bottom of the table row a label names: its ruled cell, cut at the next label in its column
+        (or a heading across the page), since a page's header and footer rules do not make the whole page one
+        cell. A rotated label is centred in its merged cell: without rules, its row reaches half way to the
+        neighbouring labels (or up to the heading above)."""
+        top, bottom = self.rule_bounds(lab)
+        column = [o for o in page_blocks if o.kind == "label" and o is not lab and o.x1 <= right
+                  and overlap(lab.x0, lab.x1, o.x0, o.x1) > 0]
+        after = [o.top for o in column if o.top > lab.top + 1]
+        cut = min(after + [t for t in wide_tops if t > lab.top], default=self.pages[lab.page].height)
+        if lab.rotated:
+            before = [o.bottom for o in column if o.bottom <= lab.top + 1 and o.rotated]
+            heads = [o.bottom for o in page_blocks if self.is_wide(o) and o.bottom <= lab.top + 1]
+            if top is None:
+                top = max([(b + lab.top) / 2 for b in before] + heads, default=0.0)
+            after_rotated = [o.top for o in column if o.top > lab.top + 1 and o.rotated]
+            cut = min([cut] + [(lab.bottom + t) / 2 for t in after_rotated])
+        elif top is None:
+            top = lab.top - 0.8 * lab.size
+        return top, min(bottom, cut) if bottom is not None else cut
 
     def above_in_column(self, item: Block, skip: set[int], floor: float = 0.0) -> Block | None:
         """The nearest heading-like or wide label above the item in its column (skipping other items), not
