@@ -72,8 +72,22 @@ class Geometry:
         return any(b.x1 + 1 < r.x0 < right - 20 and r.top < b.bottom - 1 and r.bottom > b.bottom + b.size
                    for r in self.pages[b.page].vrules)
 
+    def _in_bullet_cell(self, b: Block) -> bool:
+        """Is the label printed in a shaded cell (narrower than the content) that also holds bullets below it:
+        a heading inside a table cell, not a heading across the table?"""
+        blocks = self.by_page[b.page]
+        width = max(o.x1 for o in blocks) - min(o.x0 for o in blocks)
+        mid_x, mid_y = (b.x0 + b.x1) / 2, (b.top + b.bottom) / 2
+        cells = [f for f in self.pages[b.page].fills
+                 if f.x0 <= mid_x <= f.x1 and f.top <= mid_y <= f.bottom and f.width < 0.9 * width]
+        if not cells:
+            return False
+        cell = min(cells, key=lambda f: f.width * f.height)
+        return any(o.kind == "item" and o.top > b.bottom - 1 and cell.x0 <= (o.x0 + o.x1) / 2 <= cell.x1
+                   and cell.top <= (o.top + o.bottom) / 2 <= cell.bottom for o in blocks)
+
     def _alone_in_band(self, b: Block) -> bool:
-        if self._boxed(b):
+        if self._boxed(b) or self._in_bullet_cell(b):
             return False
         return not any(o is not b and not o.rotated and overlap(b.top, b.bottom, o.top, o.bottom) > 1
                        for o in self.by_page[b.page])
@@ -219,9 +233,12 @@ class Geometry:
         (or a heading across the page), since a page's header and footer rules do not make the whole page one
         cell. A rotated label is centred in its merged cell: without rules, its row reaches half way to the
         neighbouring labels (or up to the heading above)."""
-        top, bottom = self.rule_bounds(lab)
         column = [o for o in page_blocks if o.kind == "label" and o is not lab and o.x1 <= right
                   and overlap(lab.x0, lab.x1, o.x0, o.x1) > 0]
+        cell = self._cell_fill(lab, column)
+        if cell is not None:
+            return cell.top, cell.bottom
+        top, bottom = self.rule_bounds(lab)
         after = [o.top for o in column if o.top > lab.top + 1]
         cut = min(after + [t for t in wide_tops if t > lab.top], default=self.pages[lab.page].height)
         if lab.rotated:
@@ -234,6 +251,13 @@ class Geometry:
         elif top is None:
             top = lab.top - 0.8 * lab.size
         return top, min(bottom, cut) if bottom is not None else cut
+
+    def _cell_fill(self, lab: Block, column: list[Block]):
+        """The shaded cell around a label: the smallest fill holding it and no other label of its column."""
+        fills = [f for f in self.pages[lab.page].fills
+                 if f.x0 - 1 <= lab.x0 and lab.x1 <= f.x1 + 1 and f.top - 1 <= lab.top and lab.bottom <= f.bottom + 1
+                 and not any(f.top <= (o.top + o.bottom) / 2 <= f.bottom for o in column)]
+        return min(fills, key=lambda f: f.width * f.height, default=None)
 
     def above_in_column(self, item: Block, skip: set[int], floor: float = 0.0) -> Block | None:
         """The nearest heading-like or wide label above the item in its column (skipping other items), not
@@ -251,9 +275,20 @@ class Geometry:
         return best
 
     def rule_between(self, upper: Block, item: Block) -> bool:
+        """Is there a cell boundary between a label and an item below it: a rule, or the top of a shaded cell
+        that holds the item and not the label?"""
         page = self.pages[item.page]
         mid = item.x0 + 2
-        return any(r.x0 - 1 <= mid <= r.x1 + 1 and upper.bottom - 1 <= r.top <= item.top - 0.5 for r in page.hrules)
+        if any(r.x0 - 1 <= mid <= r.x1 + 1 and upper.bottom - 1 <= r.top <= item.top - 0.5 for r in page.hrules):
+            return True
+        cell = self._fill_at(item)
+        return cell is not None and upper.bottom - 1 <= cell.top and self._fill_at(upper) is not cell
+
+    def _fill_at(self, b: Block):
+        """The smallest shaded area under the block's centre, if any."""
+        x, y = (b.x0 + b.x1) / 2, (b.top + b.bottom) / 2
+        fills = [f for f in self.pages[b.page].fills if f.x0 <= x <= f.x1 and f.top <= y <= f.bottom]
+        return min(fills, key=lambda f: f.width * f.height, default=None)
 
     def previous_column_heading(self, item: Block, region_top: float, skip: set[int]) -> Block | None:
         """In text flowing down columns (designed documents), the last cell heading of the nearest column to the
