@@ -158,11 +158,13 @@ class _Groupings:
 
 def _finish(geo: Geometry, reading: Reading, rows: list[dict]) -> tuple[list[dict], list[dict]]:
     """Drop title headings, fill area/domain from the heading stack, strip level prefixes, rank the levels."""
-    instances: dict[tuple, set] = defaultdict(set)
+    instances: dict[tuple, dict[int, Block]] = defaultdict(dict)
     for r in rows:
         for h in r["inner"]:
-            instances[geo.style(h)].add(id(h))
-    titles = {c for c, ids in instances.items() if len(ids) == 1}
+            instances[geo.style(h)][id(h)] = h
+    # a heading class seen once, before the first indicator, titles the whole table ("5. Threshold matrix")
+    first = rows[0]["block"] if rows else None
+    titles = {c for c, hs in instances.items() if len(hs) == 1 and all(geo.before(h, first) for h in hs.values())}
     rank = {key: i + 1 for i, key in enumerate(reading.order)}
     levels = [{"rank": rank[k], "label": _level_label(reading.levels[k].raw),
                "description": _description(geo, reading, reading.levels[k].block) or None} for k in reading.order]
