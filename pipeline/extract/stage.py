@@ -271,10 +271,10 @@ def code_version(raw_docs: Path) -> str:
     invalidates the cache."""
     digest = hashlib.sha256(pipeline.__version__.encode())
     package = Path(pipeline.__file__).parent
-    # extraction reads the level vocabulary (normalise/levels.py over data/level_crosswalk.yaml)
+    # extraction reads the level and area vocabularies (normalise/levels.py, domains.py over the crosswalks)
     sources = [package / "errors.py", *sorted((package / "extract").rglob("*")),
-               *(package / "normalise" / name for name in ("levels.py", "keys.py", "crosswalk_files.py")),
-               package / "data" / "level_crosswalk.yaml"]
+               *(package / "normalise" / name for name in ("levels.py", "domains.py", "keys.py", "crosswalk_files.py")),
+               package / "data" / "level_crosswalk.yaml", package / "data" / "domain_crosswalk.yaml"]
     profiles = Path(raw_docs) / "profiles"
     sources += sorted(profiles.rglob("*")) if profiles.is_dir() else []
     for path in sources:

@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..normalise.domains import load_domain_crosswalk
 from .geometry import Geometry, overlap
 from .layout import Block
 from .pdf import Page
@@ -178,11 +179,23 @@ def _finish(geo: Geometry, reading: Reading, rows: list[dict]) -> tuple[list[dic
             domain = inner.pop()
         if area is None and inner:
             area = inner.pop()
+        if _names_another_area(domain, area):
+            domain, area = None, domain  # a row of an area without domains, under the previous area's rows
         raw = reading.levels[r["level_key"]].raw
         label = levels[rank[r["level_key"]] - 1]["label"]
         out.append({"block": r["block"], "level_rank": rank[r["level_key"]], "level_label": label,
                     "area": _strip_prefix(area or "", raw, label), "domain": _strip_prefix(domain or "", raw, label)})
     return levels, out
+
+
+def _names_another_area(domain: str | None, area: str | None) -> bool:
+    """Does a label read as a domain name an area of the Assessment Framework (and no dimension) other than
+    the area it sits under? Mixed layouts print an area without domains in the domain column."""
+    if not domain or not area:
+        return False
+    cw = load_domain_crosswalk()
+    own, parent = cw.map_area(domain).value, cw.map_area(area).value
+    return own is not None and parent is not None and own != parent and not cw.map_domain(domain).value
 
 
 def _level_label(raw: str) -> str:
