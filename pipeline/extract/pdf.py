@@ -106,7 +106,7 @@ def _rotated_runs(chars: list[dict]) -> list[tuple[bool, list[dict]]]:
     for prev, c in zip(chars, chars[1:]):
         height = prev["x1"] - prev["x0"]
         gap = (prev["top"] - c["bottom"]) if up else (c["top"] - prev["bottom"])
-        if gap > 1.5 * height:
+        if gap > height:  # more than a word space: the next label down the same column
             runs.append(current)
             current = []
         current.append(c)
