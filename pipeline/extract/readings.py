@@ -138,6 +138,22 @@ def _items_by_member(geo: Geometry, style: Style) -> dict[int, list[Block]]:
     return out
 
 
+def _run_weights(likeness: list[float], has_items: list[bool]) -> list[float]:
+    """How much each section speaks for being a level: a level-like heading over bullets +1, one with no level
+    signal -1, one with no bullets -0.25. Where two or more headings name levels outright (numbering or a listed
+    level name), a heading with only a level keyword ('Children with additional needs') is neutral."""
+    strong = sum(like >= 0.9 and has for like, has in zip(likeness, has_items)) >= 2
+    out = []
+    for like, has in zip(likeness, has_items):
+        if not has:
+            out.append(-0.25)
+        elif like >= 0.9 or (like >= 0.4 and not strong):
+            out.append(1.0)
+        else:
+            out.append(0.0 if like >= 0.4 else -1.0)
+    return out
+
+
 def _best_run(weights: list[float]) -> tuple[int, int]:
     """The contiguous run with the largest total weight (empty when every weight is negative)."""
     best, best_span, total, start = 0.0, (0, 0), 0.0, 0
@@ -163,8 +179,8 @@ def _section_reading(geo: Geometry, style: Style, members: list[Block], texts: l
         else:
             groups.append([i])
     has_items = [any(items.get(id(members[i])) for i in g) for g in groups]
-    weights = [(1.0 if level_likeness(level_texts[g[0]]) >= 0.4 else (-1.0 if has else -0.25))
-               for g, has in zip(groups, has_items)]
+    likeness = [level_likeness(level_texts[g[0]]) for g in groups]
+    weights = _run_weights(likeness, has_items)
     lo, hi = _best_run(weights)
     structure = _shared_substructure(geo, [[members[i] for i in g] for g in groups], items)
     if sum(structure[lo:hi]) >= 2:
