@@ -232,7 +232,7 @@ def _mark_bullet(frag: Fragment, page: Page) -> None:
 # --- blocks ----------------------------------------------------------------------------------------------
 
 def _same_style(a: Fragment, b: Fragment) -> bool:
-    return a.bold == b.bold and abs(a.size - b.size) < 0.6
+    return a.bold == b.bold and abs(a.size - b.size) < 0.25  # wrapped lines of one label share one size
 
 
 def _continues(item_last: Fragment, text_x0: float, frag: Fragment) -> bool:
