@@ -121,13 +121,15 @@ class _Groupings:
             floor = bottom if page == b.page else 0.0
             rows = geo.row_labels(b, self.skip, floor)
             cell, above = self._cell_heading(b, rows, floor)
-            key = round(b.x0 / 10)
-            if above is None and cell is None and key in carried_cells and carried_cells[key][1] == n_heads:
-                cell = carried_cells[key][0]
-            if cell is not None:
-                carried_cells[key] = (cell, n_heads)
             plain_rows = [r for r in rows if not r.rotated]
             rotated_rows = [r for r in rows if r.rotated]
+            # a cell heading goes on over a page break within its own row (not into the next row)
+            key, row = round(b.x0 / 10), plain_rows[0].text if plain_rows else None
+            carried = carried_cells.get(key)
+            if above is None and cell is None and carried and carried[1] == n_heads and row in (None, carried[2]):
+                cell = carried[0]
+            if cell is not None:
+                carried_cells[key] = (cell, n_heads, row or (carried_rows[0] if carried_rows else None))
             domain = cell or (plain_rows[0].text if plain_rows else None)
             area = rotated_rows[0].text if rotated_rows else (plain_rows[1].text if len(plain_rows) > 1 else None)
             if carried_rows and carried_rows[2] == n_heads:
