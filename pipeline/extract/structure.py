@@ -134,10 +134,11 @@ class _Groupings:
             area = rotated_rows[0].text if rotated_rows else (plain_rows[1].text if len(plain_rows) > 1 else None)
             if carried_rows and carried_rows[2] == n_heads:
                 # a table row or merged cell continued from an earlier page keeps its labels
-                domain = domain or (None if plain_rows else carried_rows[0])
+                if not plain_rows and carried_rows[3] < b.page:
+                    domain = domain or carried_rows[0]
                 area = area or carried_rows[1]
             if rows:
-                carried_rows = (plain_rows[0].text if plain_rows else None, area, n_heads)
+                carried_rows = (plain_rows[0].text if plain_rows else None, area, n_heads, b.page)
             inner = [h for c, h in sorted(stack.items(), key=lambda kv: geo.prominence(kv[0]), reverse=True)
                      if self.level_rank is None or geo.prominence(c) < self.level_rank]
             out.append({"block": b, "level_key": reading.level_of[id(b)], "domain": domain, "area": area,
