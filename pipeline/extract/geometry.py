@@ -13,6 +13,7 @@ Terms:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from .layout import Block
 from .pdf import Page
@@ -26,6 +27,22 @@ def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 
 def x_overlap(a: Block, b: Block, slack: float = 0.0) -> float:
     return overlap(a.x0 - slack, a.x1, b.x0, b.x1)
+
+
+@dataclass
+class Column:
+    """One column of a header band: its labels (top to bottom) and its horizontal extent."""
+    labels: list[Block]
+    x0: float
+    x1: float
+
+    @property
+    def text(self) -> str:
+        return " ".join(b.text for b in self.labels)
+
+    def holds(self, item: Block) -> bool:
+        """Does the item (its bullet's start) stand in this column?"""
+        return self.x0 - 2 <= item.x0 < self.x1
 
 
 class Geometry:
@@ -153,30 +170,45 @@ class Geometry:
         texts = [tuple(sorted(" ".join(b.text.lower().split()) for b in band)) for band in out]
         kept = []
         for k, band in enumerate(out):
-            heading = sum(bool(self._column_items(b, out[k + 1] if k + 1 < len(out) else None)) for b in band)
+            end = self.order[id(out[k + 1][0])] if k + 1 < len(out) else len(self.blocks)
+            heading = sum(bool(self._column_items(band, column, end)) for column in self.band_columns(band))
             # a header row repeated over several tables heads them all, even a table with one column filled
             if heading >= 2 or (heading == 1 and texts.count(texts[k]) > 1):
                 kept.append(band)
         return kept
 
-    def _column_items(self, label: Block, next_band: list[Block] | None) -> list[Block]:
-        """Items under `label` in its column, from the label to the next band (across pages)."""
-        start = self.order[id(label)]
-        end = self.order[id(next_band[0])] if next_band else len(self.blocks)
-        return [b for b in self.blocks[start + 1:end] if b.kind == "item" and x_overlap(b, label, 14) > 0
-                and (b.page != label.page or b.top > label.bottom)]
+    def _column_items(self, band: list[Block], column: "Column", end: int) -> list[Block]:
+        """Items in a band's column, from the band to block `end` (across pages)."""
+        bottom = max(b.bottom for b in band)
+        return [b for b in self.blocks[self.order[id(band[0])] + 1:end]
+                if b.kind == "item" and column.holds(b) and (b.page != band[0].page or b.top > bottom)]
 
-    def band_columns(self, band: list[Block]) -> list[list[Block]]:
-        """The band's cells: labels stacked in one column, top to bottom, columns left to right."""
-        columns: list[list[Block]] = []
+    def band_columns(self, band: list[Block]) -> list["Column"]:
+        """The band's columns, left to right: the labels stacked in each (top to bottom) and the column's
+        extent, from the rules crossing the band (cell borders, shaded header cells), else half way to the
+        neighbouring labels; a header printed centred over its column still heads the whole column."""
+        stacks: list[list[Block]] = []
         for b in sorted(band, key=lambda b: b.x0):
-            for col in columns:
+            for col in stacks:
                 if overlap(col[0].x0, col[0].x1, b.x0, b.x1) > 0:
                     col.append(b)
                     break
             else:
-                columns.append([b])
-        return [sorted(col, key=lambda b: b.top) for col in columns]
+                stacks.append([b])
+        page = self.pages[band[0].page]
+        top, bottom = min(b.top for b in band), max(b.bottom for b in band)
+        rules = [r.x0 for r in page.vrules if r.top < bottom and r.bottom > top]
+        columns = []
+        for i, stack in enumerate(stacks):
+            x0, x1 = min(b.x0 for b in stack), max(b.x1 for b in stack)
+            before = max(b.x1 for b in stacks[i - 1]) if i else None
+            after = min(b.x0 for b in stacks[i + 1]) if i + 1 < len(stacks) else None
+            left = [x for x in rules if (before is None or x >= before - 1) and x <= x0 + 1]
+            right = [x for x in rules if x >= x1 - 1 and (after is None or x <= after + 1)]
+            lo = max(left) if left else ((before + x0) / 2 if before is not None else x0 - 14)
+            hi = min(right) if right else ((x1 + after) / 2 if after is not None else page.width)
+            columns.append(Column(sorted(stack, key=lambda b: b.top), lo, hi))
+        return columns
 
     # --- cells, rows and columns ---------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .geometry import Geometry, Style, x_overlap
+from .geometry import Geometry, Style
 from .layout import Block
 from .vocabulary import level_key, level_likeness
 
@@ -246,19 +246,15 @@ def _shared_substructure(geo: Geometry, groups: list[list[Block]], items: dict[i
 
 # --- columns -----------------------------------------------------------------------------------------------
 
-def _column_text(column: list[Block]) -> str:
-    return " ".join(b.text for b in column)
-
-
 def _column_readings(geo: Geometry) -> list[Reading]:
     if not geo.bands:
         return []
-    texts = [tuple(level_key(_column_text(c)) for c in geo.band_columns(band)) for band in geo.bands]
+    texts = [tuple(level_key(c.text) for c in geo.band_columns(band)) for band in geo.bands]
     repeated = {t for t in texts if texts.count(t) > 1}
     level_bands = []
     for band, text in zip(geo.bands, texts):
         columns = geo.band_columns(band)
-        likeness = [level_likeness(_column_text(c)) for c in columns]
+        likeness = [level_likeness(c.text) for c in columns]
         if text in repeated or sum(likeness) / len(likeness) >= 0.3:
             level_bands.append(band)
     if not level_bands:
@@ -276,8 +272,8 @@ def _column_readings(geo: Geometry) -> list[Reading]:
             floor = (b.page, max(lab.bottom for lab in band_starts[id(b)]))
             end_rank = ends[id(b)]
             for column in governing:
-                for band_label in column:
-                    reading.carriers[id(band_label)] = level_key(_column_text(column))
+                for band_label in column.labels:
+                    reading.carriers[id(band_label)] = level_key(column.text)
             continue
         if id(b) in other_bands:
             governing = None
@@ -289,13 +285,13 @@ def _column_readings(geo: Geometry) -> list[Reading]:
             continue
         if b.kind != "item":
             continue
-        column = max(governing, key=lambda c: max(x_overlap(b, lab, 14) for lab in c))
-        if max(x_overlap(b, lab, 14) for lab in column) <= 0:
+        column = next((c for c in governing if c.holds(b)), None)
+        if column is None:
             continue
-        raw = _column_text(column)
+        raw = column.text
         key = level_key(raw)
         if key not in reading.levels:
-            reading.levels[key] = Level(key, raw, column[0])
+            reading.levels[key] = Level(key, raw, column.labels[0])
         reading.level_of[id(b)] = key
         reading.floor_of[id(b)] = floor
     reading.order = _column_order(geo, level_bands, reading)
@@ -330,7 +326,7 @@ def _column_order(geo: Geometry, bands: list[list[Block]], reading: Reading) -> 
     order: list[str] = []
     for band in bands:
         for column in geo.band_columns(band):
-            key = level_key(_column_text(column))
+            key = level_key(column.text)
             if key in used and key not in order:
                 order.append(key)
     return order
