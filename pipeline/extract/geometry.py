@@ -172,8 +172,9 @@ class Geometry:
         for k, band in enumerate(out):
             end = self.order[id(out[k + 1][0])] if k + 1 < len(out) else len(self.blocks)
             heading = sum(bool(self._column_items(band, column, end)) for column in self.band_columns(band))
-            # a header row repeated over several tables heads them all, even a table with one column filled
-            if heading >= 2 or (heading == 1 and texts.count(texts[k]) > 1):
+            # a header row repeated over several tables (or pages) heads them all, even a table with one column
+            # filled, or a header printed at the foot of a page before its table starts
+            if heading >= 2 or texts.count(texts[k]) > 1:
                 kept.append(band)
         return kept
 

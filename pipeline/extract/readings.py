@@ -302,19 +302,23 @@ def _column_readings(geo: Geometry) -> list[Reading]:
 
 def _section_ends(geo: Geometry, bands: list[list[Block]]) -> dict[int, tuple | None]:
     """A band governs until a heading at least as prominent as the heading that introduced its table: the
-    nearest heading before the band with no bullets between them. A band with none (a header row repeated on a
-    new page, after the table's own area rows) continues the previous band's table."""
+    nearest heading before the band with no bullets between them. A band with none, or with no bullets since the
+    previous band (a header row repeated on a new page, after the table's own area rows), continues the previous
+    band's table."""
     heads = {id(h) for h in geo.headings()}
+    starts = {id(band[0]) for band in bands}
     out: dict[int, tuple | None] = {}
     previous: tuple | None = None
     for band in bands:
         intro = None
         for b in reversed(geo.blocks[:geo.order[id(band[0])]]):
+            if id(b) in starts:
+                intro = None  # the same table goes on
+                break
             if b.kind == "item":
                 break
-            if id(b) in heads:
+            if id(b) in heads and intro is None:
                 intro = b
-                break
         previous = geo.prominence(geo.style(intro)) if intro is not None else previous
         out[id(band[0])] = previous
     return out
