@@ -325,8 +325,8 @@ class Geometry:
 
     def previous_column_heading(self, item: Block, region_top: float, skip: set[int]) -> Block | None:
         """In text flowing down columns (designed documents), the last cell heading of the nearest column to the
-        item's left within the same region (below `region_top`). Only headings of bullets count: row labels of a
-        table head nothing below them."""
+        item's left within the same region (below `region_top`). Only headings of bullets count: row labels of
+        a table head nothing below them."""
         page = self.by_page[item.page]
         region_bottom = min((o.top for o in page if self.is_wide(o) and o.top > item.top), default=float("inf"))
         left = [o for o in page

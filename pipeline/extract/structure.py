@@ -128,6 +128,8 @@ class _Groupings:
             carried = carried_cells.get(key)
             if above is None and cell is None and carried and carried[1] == n_heads and row in (None, carried[2]):
                 cell = carried[0]
+            elif above is None and cell is None and not rows:
+                cell = getattr(geo.previous_column_heading(b, floor, self.skip), "text", None)
             if cell is not None:
                 carried_cells[key] = (cell, n_heads, row or (carried_rows[0] if carried_rows else None))
             domain = cell or (plain_rows[0].text if plain_rows else None)
@@ -152,9 +154,10 @@ class _Groupings:
         if above is not None and not geo.is_wide(above) and geo.is_heading_like(above) \
                 and not geo.rule_between(above, item):
             return above.text, above
-        if not rows and (above is None or geo.is_wide(above)):
-            region_top = above.bottom if above is not None else floor
-            flowed = geo.previous_column_heading(item, region_top, self.skip)
+        if not rows and above is not None and geo.is_wide(above):
+            # text flowing down the columns of a region that starts on this page (a panel under its heading);
+            # at the top of a page, a cell heading carried from the page before comes first (see resolve)
+            flowed = geo.previous_column_heading(item, above.bottom, self.skip)
             if flowed is not None:
                 return flowed.text, above
         return None, above
