@@ -108,8 +108,8 @@ class _Groupings:
                 continue
             if id(b) in self.head_ids:
                 current = stack.get(geo.style(b))
-                if current is not None and _norm(current.text) == _norm(b.text):
-                    continue  # a table title repeated on a new page: the same section goes on
+                if current is not None and _norm(strip_continued(current.text)) == _norm(strip_continued(b.text)):
+                    continue  # a title repeated on a new page ("... (continued)"): the same section goes on
                 rank = geo.prominence(geo.style(b))
                 stack = {c: h for c, h in stack.items() if geo.prominence(c) > rank}
                 stack[geo.style(b)] = b
@@ -189,8 +189,9 @@ def _finish(geo: Geometry, reading: Reading, rows: list[dict]) -> tuple[list[dic
             domain, area = None, domain  # a row of an area without domains, under the previous area's rows
         raw = reading.levels[r["level_key"]].raw
         label = levels[rank[r["level_key"]] - 1]["label"]
+        area, domain = (strip_continued(_strip_prefix(text or "", raw, label)) for text in (area, domain))
         out.append({"block": r["block"], "level_rank": rank[r["level_key"]], "level_label": label,
-                    "area": _strip_prefix(area or "", raw, label), "domain": _strip_prefix(domain or "", raw, label)})
+                    "area": area, "domain": domain})
     return levels, out
 
 
