@@ -82,6 +82,16 @@ def _grouping_words(rows: list[dict]) -> str:
     return ", ".join(parts)
 
 
+@dataclass
+class _Carry:
+    """What goes on over a page break: a table row's labels, each column's cell heading, and the last cell
+    heading read in column order (text flowing from the last column of one page to the first of the next).
+    Each remembers `section`, the count of headings met so far: a new heading ends what it carried."""
+    row: tuple | None = None                                 # (domain, area, section, page)
+    cells: dict[int, tuple] = field(default_factory=dict)    # column -> (heading, section, row label)
+    flow: tuple | None = None                                # (page, column, top, heading, section)
+
+
 class _Groupings:
     """The sweep over the document that gives each placed bullet its area and domain."""
 
@@ -94,9 +104,8 @@ class _Groupings:
     def resolve(self) -> list[dict]:
         geo, reading = self.geo, self.reading
         stack: dict[tuple, Block] = {}
-        carried_rows: tuple | None = None
-        carried_cells: dict[int, tuple] = {}
-        n_heads = 0
+        carry = _Carry()
+        section = 0
         level_now = None
         out = []
         for b in geo.blocks:
@@ -104,7 +113,7 @@ class _Groupings:
                 if self.skip[id(b)] != level_now:
                     level_now = self.skip[id(b)]
                     stack = {c: h for c, h in stack.items() if geo.prominence(c) > self.level_rank}
-                    n_heads += 1
+                    section += 1
                 continue
             if id(b) in self.head_ids:
                 current = stack.get(geo.style(b))
@@ -113,39 +122,57 @@ class _Groupings:
                 rank = geo.prominence(geo.style(b))
                 stack = {c: h for c, h in stack.items() if geo.prominence(c) > rank}
                 stack[geo.style(b)] = b
-                n_heads += 1
+                section += 1
                 continue
             if b.kind != "item" or id(b) not in reading.level_of:
                 continue
-            page, bottom = reading.floor_of.get(id(b), (0, 0.0))
-            floor = bottom if page == b.page else 0.0
-            rows = geo.row_labels(b, self.skip, floor)
-            cell, above = self._cell_heading(b, rows, floor)
-            plain_rows = [r for r in rows if not r.rotated]
-            rotated_rows = [r for r in rows if r.rotated]
-            # a cell heading goes on over a page break within its own row (not into the next row)
-            key, row = round(b.x0 / 10), plain_rows[0].text if plain_rows else None
-            carried = carried_cells.get(key)
-            if above is None and cell is None and carried and carried[1] == n_heads and row in (None, carried[2]):
-                cell = carried[0]
-            elif above is None and cell is None and not rows:
-                cell = getattr(geo.previous_column_heading(b, floor, self.skip), "text", None)
-            if cell is not None:
-                carried_cells[key] = (cell, n_heads, row or (carried_rows[0] if carried_rows else None))
-            domain = cell or (plain_rows[0].text if plain_rows else None)
-            area = rotated_rows[0].text if rotated_rows else (plain_rows[1].text if len(plain_rows) > 1 else None)
-            if carried_rows and carried_rows[2] == n_heads:
-                # a table row or merged cell continued from an earlier page keeps its labels
-                if not plain_rows and carried_rows[3] < b.page:
-                    domain = domain or carried_rows[0]
-                area = area or carried_rows[1]
-            if rows:
-                carried_rows = (plain_rows[0].text if plain_rows else None, area, n_heads, b.page)
+            domain, area = self._labels(b, carry, section)
             inner = [h for c, h in sorted(stack.items(), key=lambda kv: geo.prominence(kv[0]), reverse=True)
                      if self.level_rank is None or geo.prominence(c) < self.level_rank]
             out.append({"block": b, "level_key": reading.level_of[id(b)], "domain": domain, "area": area,
                         "inner": inner, "rest": reading.rest_of.get(id(b))})
         return out
+
+    def _labels(self, b: Block, carry: _Carry, section: int) -> tuple[str | None, str | None]:
+        """(domain, area) printed beside or above one item, with what goes on over page breaks."""
+        page, bottom = self.reading.floor_of.get(id(b), (0, 0.0))
+        floor = bottom if page == b.page else 0.0
+        rows = self.geo.row_labels(b, self.skip, floor)
+        plain_rows = [r for r in rows if not r.rotated]
+        rotated_rows = [r for r in rows if r.rotated]
+        cell, above = self._cell(b, rows, floor, carry, section, plain_rows[0].text if plain_rows else None)
+        domain = cell or (plain_rows[0].text if plain_rows else None)
+        area = rotated_rows[0].text if rotated_rows else (plain_rows[1].text if len(plain_rows) > 1 else None)
+        if carry.row and carry.row[2] == section:
+            # a table row or merged cell continued from an earlier page keeps its labels
+            if not plain_rows and carry.row[3] < b.page:
+                domain = domain or carry.row[0]
+            area = area or carry.row[1]
+        if rows:
+            carry.row = (plain_rows[0].text if plain_rows else None, area, section, b.page)
+            carry.flow = None  # a table, not text flowing down columns
+        elif domain is None and carry.flow and carry.flow[4] == section and carry.flow[0] < b.page \
+                and (above is None or self.geo.is_wide(above)):
+            domain = carry.flow[3]  # text flowing on from the last column of the page before
+        return domain, area
+
+    def _cell(self, b: Block, rows: list[Block], floor: float, carry: _Carry, section: int,
+              row: str | None) -> tuple[str | None, Block | None]:
+        """The item's cell heading (and the label above it): above it in its column; else, at the top of a page,
+        the heading its column carried from the page before, within the same table row."""
+        cell, above = self._cell_heading(b, rows, floor)
+        key = round(b.x0 / 10)
+        carried = carry.cells.get(key)
+        if cell is None and above is None and carried and carried[1] == section and row in (None, carried[2]):
+            cell = carried[0]
+        elif cell is None and above is None and not rows:
+            cell = getattr(self.geo.previous_column_heading(b, floor, self.skip), "text", None)
+        if cell is not None:
+            carry.cells[key] = (cell, section, row or (carry.row[0] if carry.row else None))
+            position = (b.page, key, b.top)
+            if carry.flow is None or carry.flow[4] != section or carry.flow[:3] < position:
+                carry.flow = (*position, cell, section)
+        return cell, above
 
     def _cell_heading(self, item: Block, rows: list[Block], floor: float) -> tuple[str | None, Block | None]:
         """The item's cell heading (text or None) and the label found above it (or None)."""
@@ -156,7 +183,7 @@ class _Groupings:
             return above.text, above
         if not rows and above is not None and geo.is_wide(above):
             # text flowing down the columns of a region that starts on this page (a panel under its heading);
-            # at the top of a page, a cell heading carried from the page before comes first (see resolve)
+            # at the top of a page, a cell heading carried from the page before comes first (see _cell)
             flowed = geo.previous_column_heading(item, above.bottom, self.skip)
             if flowed is not None:
                 return flowed.text, above
