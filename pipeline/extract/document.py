@@ -21,10 +21,10 @@ def _join_page_continuations(pages: list[list[Block]]) -> None:
     """A bullet cut by a page break goes on at the top of the next page as plain text at the bullet's text
     indent, above anything else in its column: append it to the last bullet of that column and drop it."""
     for prev, page in zip(pages, pages[1:]):
-        repeated = {(b.text, round(b.top)) for b in prev}  # a header row (and its descriptions) printed again
+        repeated = {b.text for b in prev}  # a header row (and its descriptions) printed again
         for lab in [b for b in page if b.kind == "label" and not b.rotated and not b.bold and b.lines]:
             above = [b for b in page if b is not lab and b.bottom <= lab.top + 1 and b.x0 < lab.x1 and lab.x0 < b.x1
-                     and not b.bold and (b.text, round(b.top)) not in repeated]
+                     and not b.bold and b.text not in repeated]
             if above:
                 continue
             column = [b for b in prev if b.kind == "item" and abs(b.x0 - lab.x0) <= 2]
