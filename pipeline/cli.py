@@ -244,6 +244,9 @@ def print_extract_summary(summary: dict, raw_docs: Path, out: Path) -> None:
             labels = "; ".join(level["labels"]) or "(no label)"
             labels = labels if len(labels) <= 58 else labels[:55] + "..."
             echo(f"    {level['rank']}  {labels:<58} {level['indicators']:>6}")
+    for doc in summary.get("low_confidence", []):
+        echo(f"  warning: {doc['document']}: structure read with low confidence ({doc['confidence']:.2f}): "
+             f"{doc['reading']}; check it with `threshold inspect`")
     failures = summary["failures"]
     if failures:
         echo(f"  not extracted ({len(failures)}):")

@@ -30,6 +30,7 @@ from typing import Any
 import pipeline
 from pipeline.errors import REASONS, DocumentError
 from pipeline.extract.preflight import Limits, check_file, check_pdf, classify
+from pipeline.extract.structure import LOW_CONFIDENCE
 from pipeline.manifest import MANIFEST_NAME, Document, inventory, sha256_file
 from pipeline.runner import Outcome, run_isolated
 from pipeline.runner_files import atomic_write_json, atomic_write_text, dump_json, folder_lock, remove_stale_tmp
@@ -209,9 +210,11 @@ def interim_record(result: DocResult) -> dict:
 
 def _status_row(result: DocResult) -> dict:
     record = result.record or {}
+    structure = record.get("structure") or {}
     return {"document": result.doc.file, "framework": result.doc.framework, "status": result.status,
             "reason": result.reason, "detail": result.detail, "pages": record.get("pages"),
-            "indicators": len(record.get("indicators") or [])}
+            "indicators": len(record.get("indicators") or []), "reading": structure.get("reading"),
+            "confidence": structure.get("confidence")}
 
 
 def _missing(entry: dict[str, str], raw_docs: Path) -> DocResult:
@@ -341,6 +344,8 @@ def summarise(results: list[DocResult], warnings: list[str], seconds: float) -> 
         "levels": [{"rank": rank, **levels[rank]} for rank in sorted(levels)],
         "failures": [{"document": r.doc.file, "status": r.status, "reason": r.reason, "message": r.message}
                      for r in results if r.status != "ok"],
+        "low_confidence": [{"document": r.doc.file, **r.record["structure"]} for r in results
+                           if r.record and (r.record.get("structure") or {}).get("confidence", 1) < LOW_CONFIDENCE],
         "warnings": list(warnings), "cached": sum(r.cached for r in results), "seconds": round(seconds, 2),
     }
 

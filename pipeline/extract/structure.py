@@ -27,6 +27,8 @@ from .readings import Reading, candidates
 from .vocabulary import strip_continued, strip_numbering
 
 _SEPARATORS = " :-–—|"
+LOW_CONFIDENCE = 0.6  # below this, a document's reading is named with a warning
+MIN_LEVELNESS = 0.35  # a reading whose labels read less like levels than this finds no levels of need
 
 
 def _norm(text: str) -> str:
@@ -50,26 +52,34 @@ def read_structure(pages: list[Page], blocks: list[Block]) -> Structure:
     """Levels, and each placed bullet's level, area and domain, for one document."""
     geo = Geometry(pages, blocks)
     found = candidates(geo)
-    if not found:
-        return Structure(reading="no levels of need found", warnings=[_nothing_found(geo)])
+    if not found or found[0].levelness < MIN_LEVELNESS:
+        return Structure(reading="no levels of need found", warnings=[_nothing_found(geo, found)])
     best = found[0]
     rows = _Groupings(geo, best).resolve()
     levels, rows = _finish(geo, best, rows)
     structure = Structure(levels=levels, rows=rows, confidence=_confidence(best, found[1:]),
                           alternatives=[f"{r.describe()} (score {r.score:.2f})" for r in found[1:3]])
     structure.reading = f"{best.describe()}, {_grouping_words(rows)}"
+    if structure.confidence < LOW_CONFIDENCE:
+        structure.warnings.append(f"low structure confidence {structure.confidence:.2f}: read as {structure.reading}"
+                                  + (f"; next best: {structure.alternatives[0]}" if structure.alternatives else ""))
     return structure
 
 
-def _nothing_found(geo: Geometry) -> str:
-    heads = len(geo.headings())
-    return (f"no levels of need found: {len(geo.items)} bullets, {heads} headings and {len(geo.bands)} header "
-            f"rows, none of which read as levels")
+def _nothing_found(geo: Geometry, found: list[Reading]) -> str:
+    """What was seen instead of levels of need, for the failure message."""
+    seen = f"{len(geo.items)} bullets, {len(geo.headings())} headings, {len(geo.bands)} header rows"
+    if found:
+        labels = ", ".join(repr(found[0].levels[k].raw[:30]) for k in found[0].order[:4])
+        seen += f"; the nearest reading ({found[0].describe()}: {labels}) has no level-like labels"
+    return f"no levels of need found ({seen}); not a threshold document, or give its levels in the manifest"
 
 
 def _confidence(best: Reading, others: list[Reading]) -> float:
-    """0-1: level-like labels, bullets placed, repeated structure, and a clear lead over the next reading."""
-    value = 0.5 * best.levelness + 0.3 * best.coverage + 0.2 * best.structure
+    """0-1. Level labels that read as levels carry most of it (numbered or listed names 1.0, keyword-only names
+    0.4, none 0); fewer than half the bullets placed, or another reading nearly as good with other levels, lower
+    it; sections that repeat one another's sub-headings raise it. Below LOW_CONFIDENCE: check the document."""
+    value = (0.55 + 0.45 * best.levelness) * min(1.0, 0.5 + best.coverage) + (0.1 if best.structure >= 0.5 else 0)
     if others and best.score - others[0].score < 0.15 and set(others[0].order) != set(best.order):
         value *= 0.75
     return round(min(1.0, value), 2)

@@ -137,8 +137,10 @@ def build_documents(inputs: Inputs, indicators: Table, levels: Table) -> Table:
             (r["framework"] for r in indicators.rows if r["document"] == name), None)
         row = {key: entry.get(key) for key in ("authority", "partnership", "title", "published", "source",
                                                 "licence", "attribution")}
+        structure = interim.get("structure") or {}
         row.update(document=name, framework=framework, sha256=interim.get("sha256"), pages=interim.get("pages"),
-                   levels=level_count.get(name, 0), indicators=per_doc.get(name, 0), listed=name in inputs.manifest)
+                   levels=level_count.get(name, 0), indicators=per_doc.get(name, 0), listed=name in inputs.manifest,
+                   structure_reading=structure.get("reading"), structure_confidence=structure.get("confidence"))
         rows.append(row)
     return make_table("documents", rows)
 
