@@ -9,6 +9,7 @@ REASONS = {
     "no_pages": "the PDF has no pages",
     "no_text": "no text layer (scanned?); OCR is not available",
     "no_indicators": "no indicator tables found",
+    "no_levels": "no levels of need found (not a threshold document?)",
     "too_large": "too large",
     "timeout": "timed out",
     "memory": "ran out of memory",

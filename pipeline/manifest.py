@@ -28,6 +28,11 @@ import yaml
 MANIFEST_NAME = "manifest.yaml"
 FIELDS = ("file", "framework", "authority", "partnership", "title", "published", "source", "licence",
           "attribution", "sha256")
+# Optional analyst hints that steer extraction (see README, "Analyst hints"):
+LAYOUTS = ("level_grid", "level_tables", "matrix", "domain_sections", "list")
+GROUPINGS = ("area+domain", "area", "domain", "none")
+HINTS = ("levels", "layout", "grouping", "pages")
+MAX_PAGE = 100_000
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _PUBLISHED = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
@@ -53,6 +58,7 @@ class Document:
     licence: str = ""
     attribution: str = ""
     sha256: str = ""  # as given in the manifest, for checking; the stage hashes the file itself
+    hints: dict = field(default_factory=dict, compare=False)  # checked analyst hints (levels, layout, ...)
 
     def metadata(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in FIELDS}
@@ -128,9 +134,10 @@ def _check_entry(raw: object, index: int, manifest: Path, warnings: list[str]) -
     name = _check_file_name(raw.get("file"), where)
     where = f"{manifest}: entry for {name!r}"
     for key in raw:
-        if key not in FIELDS:
-            warnings.append(f"{where}: unknown field {key!r} ignored (known: {', '.join(FIELDS)})")
+        if key not in FIELDS and key not in HINTS:
+            warnings.append(f"{where}: unknown field {key!r} ignored (known: {', '.join(FIELDS + HINTS)})")
     entry = {key: _text(raw.get(key), key, where) for key in FIELDS}
+    entry["hints"] = _check_hints(raw, where)
     entry["file"] = name
     if not _SLUG.match(entry["framework"]):
         raise ManifestError(f"{where}: framework {entry['framework']!r} must be a slug such as 'milton-keynes' "
@@ -141,6 +148,41 @@ def _check_entry(raw: object, index: int, manifest: Path, warnings: list[str]) -
     if entry["published"] and not _PUBLISHED.match(entry["published"]):
         raise ManifestError(f"{where}: published {entry['published']!r} must be YYYY, YYYY-MM or YYYY-MM-DD")
     return entry
+
+
+def _check_hints(raw: dict, where: str) -> dict:
+    """The entry's analyst hints, checked: levels (labels as printed, lowest need first), layout (a family
+    name), grouping (area+domain | area | domain | none) and pages (e.g. "5-12, 14" or a list of numbers)."""
+    hints: dict = {}
+    levels = raw.get("levels")
+    if levels is not None:
+        if not isinstance(levels, list) or not levels or not all(isinstance(v, str) and v.strip() for v in levels):
+            raise ManifestError(f"{where}: 'levels' must be a list of the level labels as printed, lowest need first")
+        hints["levels"] = [v.strip() for v in levels]
+    for key, allowed in (("layout", LAYOUTS), ("grouping", GROUPINGS)):
+        value = raw.get(key)
+        if value is not None:
+            if value not in allowed:
+                raise ManifestError(f"{where}: {key!r} must be one of {', '.join(allowed)} (got {value!r})")
+            hints[key] = value
+    if raw.get("pages") is not None:
+        hints["pages"] = _page_list(raw["pages"], where)
+    return hints
+
+
+def _page_list(value: object, where: str) -> list[int]:
+    """'5-12, 14' or 7 or [5, 6, 7] -> sorted page numbers."""
+    parts = value if isinstance(value, list) else str(value).split(",")
+    pages: set[int] = set()
+    for part in parts:
+        text = str(part).strip()
+        m = re.fullmatch(r"(\d+)(?:\s*-\s*(\d+))?", text)
+        first, last = (int(m.group(1)), int(m.group(2) or m.group(1))) if m else (0, 0)
+        if not m or isinstance(part, bool) or not 1 <= first <= last <= MAX_PAGE:
+            raise ManifestError(f"{where}: 'pages' must be page numbers or ranges such as \"5-12, 14\" "
+                                f"(got {part!r})")
+        pages.update(range(first, last + 1))
+    return sorted(pages)
 
 
 def load_manifest(raw_docs: Path, warnings: list[str] | None = None) -> dict[str, dict[str, str]]:
@@ -181,7 +223,7 @@ def inventory(raw_docs: Path, *, check_hashes: bool = True) -> Inventory:
             warnings.append(f"{path.name}: not in {MANIFEST_NAME}; framework id {framework!r} taken from the file name")
             documents.append(Document(file=path.name, path=path, framework=framework, listed=False))
             continue
-        fields = {k: v for k, v in entry.items() if k != "file"}
+        fields = {k: v for k, v in entry.items() if k != "file"}  # metadata and hints
         documents.append(Document(file=path.name, path=path, listed=True, **fields))
         if check_hashes and entry["sha256"] and sha256_file(path) != entry["sha256"]:
             warnings.append(f"{path.name}: sha256 differs from {MANIFEST_NAME} (the file changed? update the entry)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extract_support import extracted_corpus, row_with, rows
 from pipeline.extract.bullets import clean_text, join_lines
-from pipeline.extract.structure import strip_numbering
+from pipeline.extract.vocabulary import strip_numbering
 
 
 def _context(row: dict) -> tuple:

@@ -136,3 +136,29 @@ def test_dates_and_unknown_fields(tmp_path):
 def test_missing_input_folder_is_an_error(tmp_path):
     with pytest.raises(ManifestError, match="input folder not found"):
         inventory(tmp_path / "nope")
+
+
+def test_analyst_hints_are_read_and_checked(tmp_path):
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4\n")
+    write_manifest(tmp_path, "documents:\n" + entry("a.pdf", levels=["Green", "Amber", "Red"], layout="matrix",
+                                                    grouping="area+domain", pages="3-5, 9"))
+    (doc,) = inventory(tmp_path, check_hashes=False).documents
+    assert doc.hints == {"levels": ["Green", "Amber", "Red"], "layout": "matrix", "grouping": "area+domain",
+                         "pages": [3, 4, 5, 9]}
+
+
+@pytest.mark.parametrize("hint, message", [
+    ({"levels": "Green"}, "'levels' must be a list"),
+    ({"levels": []}, "'levels' must be a list"),
+    ({"layout": "grid"}, "'layout' must be one of level_grid"),
+    ({"grouping": "areas"}, "'grouping' must be one of area+domain"),
+    ({"pages": "5-3"}, "'pages' must be page numbers"),
+    ({"pages": "one"}, "'pages' must be page numbers"),
+    ({"pages": [0]}, "'pages' must be page numbers"),
+])
+def test_bad_hints_are_refused_naming_the_entry(tmp_path, hint, message):
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4\n")
+    write_manifest(tmp_path, "documents:\n" + entry("a.pdf", **hint))
+    with pytest.raises(ManifestError, match=re.escape(message)) as caught:
+        inventory(tmp_path, check_hashes=False)
+    assert "'a.pdf'" in str(caught.value)

@@ -42,7 +42,7 @@ def bad_documents() -> dict[str, tuple[bytes, str]]:
         "encrypted.pdf": (pdfgen.encrypted_pdf(PROSE), "encrypted"),
         "zero-pages.pdf": (pdfgen.zero_page_pdf(), "no_pages"),
         "scanned.pdf": (pdfgen.image_only_pdf(), "no_text"),
-        "prose-only.pdf": (pdfgen.text_pdf(PROSE), "no_indicators"),
+        "prose-only.pdf": (pdfgen.text_pdf(PROSE), "no_levels"),
         "web-page.pdf": (b"<!DOCTYPE html><html><body>Levels of need</body></html>\n", "not_pdf"),
         "empty.pdf": (b"", "not_pdf"),
         "oversized.pdf": (pdfgen.blank_pdf(Limits().max_pages + 100), "too_large"),
@@ -104,11 +104,11 @@ def _text_pdfs(raw_folder) -> object:
     return raw_folder(extra={f"doc{k}.pdf": pdfgen.text_pdf([[f"Document {k}"]]) for k in range(2)})
 
 
-def _slow(path):
+def _slow(path, hints=None):
     time.sleep(60)
 
 
-def _greedy(path):
+def _greedy(path, hints=None):
     hoard = [bytearray(64 * 1024 * 1024) for _ in range(64)]  # 4 GiB if nothing stops it
     return {"levels": [], "indicators": hoard}
 

@@ -61,8 +61,10 @@ def _join_cut_labels(pages: list[list[Block]]) -> None:
                     break
 
 
-def extract_document(path: Path) -> dict:
+def extract_document(path: Path, hints: dict | None = None) -> dict:
+    """One PDF -> its interim record. `hints`: the manifest's analyst hints (levels, layout, grouping, pages)."""
     path = Path(path)
+    hints = hints or {}
     try:
         pdf = open_pdf(path)
     except Exception as exc:  # pdfplumber raises several types for unreadable files
@@ -70,7 +72,9 @@ def extract_document(path: Path) -> dict:
     with pdf:
         if not pdf.pages:
             raise DocumentError("no_pages")
-        pages = [read_page(p, i + 1) for i, p in enumerate(pdf.pages)]
+        wanted = set(hints.get("pages") or []) & set(range(1, len(pdf.pages) + 1)) or None
+        pages = [read_page(p, i + 1) for i, p in enumerate(pdf.pages) if wanted is None or i + 1 in wanted]
+        n_pages = len(pdf.pages)
     if not any(p.words for p in pages):
         raise DocumentError("no_text")
     page_frags = [fragments(p) for p in pages]
@@ -82,7 +86,7 @@ def extract_document(path: Path) -> dict:
     _join_page_continuations(per_page)
     _join_cut_labels(per_page)
     all_blocks = [b for page_blocks in per_page for b in page_blocks]
-    structure = read_structure(pages, all_blocks)
+    structure = read_structure(pages, all_blocks, hints)
     indicators = []
     for seq, r in enumerate(structure.rows):
         b = r["block"]
@@ -91,7 +95,13 @@ def extract_document(path: Path) -> dict:
             continue
         indicators.append({"seq": seq, "page": b.page, "bbox": b.bbox, "level_label": r["level_label"],
                            "level_rank": r["level_rank"], "area": r["area"], "domain": r["domain"], "text": text})
+    if not structure.levels:
+        raise DocumentError("no_levels", "; ".join(structure.warnings))
     if not indicators:
         raise DocumentError("no_indicators", "; ".join(structure.warnings))
-    return {"document": path.name, "pages": len(pages), "levels": structure.levels, "indicators": indicators,
-            "structure": structure.summary(), "warnings": structure.warnings}
+    warnings = list(structure.warnings)
+    if hints.get("pages") and wanted != set(hints["pages"]):
+        warnings.append(f"pages hint: the document has {n_pages} pages; "
+                        + ("pages outside it ignored" if wanted else "no hinted page exists, all pages read"))
+    return {"document": path.name, "pages": n_pages, "levels": structure.levels, "indicators": indicators,
+            "structure": structure.summary(), "warnings": warnings}

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .geometry import Geometry, Style
 from .layout import Block
-from .vocabulary import level_key, level_likeness
+from .vocabulary import LevelVocabulary, level_key
 
 MIN_LEVELS, MAX_LEVELS = 2, 8
 _SPLIT = re.compile(r"\s+[—–\-|]\s+|:\s+")
@@ -53,19 +53,23 @@ class Reading:
         return f"{self.kind}: {len(self.order)} levels from {self.source}"
 
 
-def _score(reading: Reading, n_items: int) -> Reading:
+def _score(reading: Reading, n_items: int, vocab: LevelVocabulary, prefer: str | None) -> Reading:
     keys = reading.order
-    reading.levelness = sum(level_likeness(reading.levels[k].raw) for k in keys) / len(keys) if keys else 0.0
+    reading.levelness = sum(vocab.likeness(reading.levels[k].raw) for k in keys) / len(keys) if keys else 0.0
     reading.coverage = len(reading.level_of) / n_items if n_items else 0.0
     excess = max(0, len(keys) - 6)
     reading.score = reading.levelness + 0.5 * reading.coverage + 0.25 * reading.structure - 0.25 * excess
+    if prefer == reading.kind:
+        reading.score += 0.5  # the analyst's layout hint
     return reading
 
 
-def candidates(geo: Geometry) -> list[Reading]:
-    """Every plausible reading (2 to 8 levels, each with bullets), best first."""
-    found = [*_section_readings(geo), *_column_readings(geo)]
-    found = [_score(r, len(geo.items)) for r in found if MIN_LEVELS <= len(r.order) <= MAX_LEVELS]
+def candidates(geo: Geometry, vocab: LevelVocabulary | None = None, prefer: str | None = None) -> list[Reading]:
+    """Every plausible reading (2 to 8 levels, each with bullets), best first. `prefer` ("sections" or
+    "columns") favours one kind of reading (the manifest's layout hint)."""
+    vocab = vocab or LevelVocabulary()
+    found = [*_section_readings(geo, vocab), *_column_readings(geo, vocab)]
+    found = [_score(r, len(geo.items), vocab, prefer) for r in found if MIN_LEVELS <= len(r.order) <= MAX_LEVELS]
     # on a tie, the more prominent heading class (a sub-heading class may repeat the level as its prefix)
     return sorted(found, key=lambda r: (-round(r.score, 2), bool(r.rest_of),
                                         tuple(-x for x in geo.prominence(r.style)) if r.style else (0, 0), r.source))
@@ -95,7 +99,7 @@ def _heading_text(b: Block) -> str:
     return b.lead[0] if b.lead else b.text
 
 
-def _section_readings(geo: Geometry) -> list[Reading]:
+def _section_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
     heads = geo.headings()
     by_class: dict[Style, list[Block]] = defaultdict(list)
     for h in heads:
@@ -111,7 +115,7 @@ def _section_readings(geo: Geometry) -> list[Reading]:
         if combined:
             known = {p for p in shared if p}
             shared = [p or next((q for q in _split_prefixes(t) if q in known), None) for p, t in zip(shared, texts)]
-        reading = _section_reading(geo, style, members, texts, shared if combined else None)
+        reading = _section_reading(geo, vocab, style, members, texts, shared if combined else None)
         if reading is not None:
             out.append(reading)
     return out
@@ -166,7 +170,7 @@ def _best_run(weights: list[float]) -> tuple[int, int]:
     return best_span
 
 
-def _section_reading(geo: Geometry, style: Style, members: list[Block], texts: list[str],
+def _section_reading(geo: Geometry, vocab: LevelVocabulary, style: Style, members: list[Block], texts: list[str],
                      prefixes: list[str | None] | None) -> Reading | None:
     items = _items_by_member(geo, style)
     level_texts = [p if prefixes and p else t for p, t in zip(prefixes or [None] * len(texts), texts)]
@@ -179,7 +183,7 @@ def _section_reading(geo: Geometry, style: Style, members: list[Block], texts: l
         else:
             groups.append([i])
     has_items = [any(items.get(id(members[i])) for i in g) for g in groups]
-    likeness = [level_likeness(level_texts[g[0]]) for g in groups]
+    likeness = [vocab.likeness(level_texts[g[0]]) for g in groups]
     weights = _run_weights(likeness, has_items)
     lo, hi = _best_run(weights)
     structure = _shared_substructure(geo, [[members[i] for i in g] for g in groups], items)
@@ -187,7 +191,7 @@ def _section_reading(geo: Geometry, style: Style, members: list[Block], texts: l
         # where the levels repeat one another's sub-headings, a weakly level-like section at either end of the
         # run that does not ("Children with additional vulnerabilities" before the levels) is not a level
         def weak_edge(k: int) -> bool:
-            return not structure[k] and level_likeness(level_texts[groups[k][0]]) < 0.9
+            return not structure[k] and likeness[k] < 0.9
         while hi - lo > 2 and weak_edge(lo):
             lo += 1
         while hi - lo > 2 and weak_edge(hi - 1):
@@ -246,7 +250,7 @@ def _shared_substructure(geo: Geometry, groups: list[list[Block]], items: dict[i
 
 # --- columns -----------------------------------------------------------------------------------------------
 
-def _column_readings(geo: Geometry) -> list[Reading]:
+def _column_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
     if not geo.bands:
         return []
     texts = [tuple(level_key(c.text) for c in geo.band_columns(band)) for band in geo.bands]
@@ -254,7 +258,7 @@ def _column_readings(geo: Geometry) -> list[Reading]:
     level_bands = []
     for band, text in zip(geo.bands, texts):
         columns = geo.band_columns(band)
-        likeness = [level_likeness(c.text) for c in columns]
+        likeness = [vocab.likeness(c.text) for c in columns]
         if text in repeated or sum(likeness) / len(likeness) >= 0.3:
             level_bands.append(band)
     if not level_bands:

@@ -95,11 +95,11 @@ def run_extract(raw_docs: Path, out: Path, *, jobs: int = 2, use_cache: bool = T
             result = by_file[name]
             _accept(result, outcome)
             if result.status == "ok" and use_cache:
-                atomic_write_json(cache / _cache_name(result.sha256, version), result.record)
+                atomic_write_json(cache / _cache_name(result, version), result.record)
             bar.advance(result)
 
         try:
-            run_isolated([(r.doc.file, (str(r.doc.path), limits)) for r in todo], _extract_in_worker,
+            run_isolated([(r.doc.file, (str(r.doc.path), limits, r.doc.hints)) for r in todo], _extract_in_worker,
                          jobs=jobs, timeout_s=limits.timeout_s, memory_mb=limits.memory_mb,
                          on_done=done, on_tick=bar.refresh)
         finally:
@@ -141,7 +141,7 @@ def _prepare(results: list[DocResult], raw_docs: Path, cache: Path | None, versi
         if result.status != "ok":
             bar.advance(result)
             continue
-        record = _cache_get(cache / _cache_name(result.sha256, version)) if cache else None
+        record = _cache_get(cache / _cache_name(result, version)) if cache else None
         if record is not None:
             result.record, result.cached = record, True
             bar.advance(result)
@@ -150,13 +150,13 @@ def _prepare(results: list[DocResult], raw_docs: Path, cache: Path | None, versi
     return todo
 
 
-def _extract_in_worker(path: str, limits: Limits) -> dict:
+def _extract_in_worker(path: str, limits: Limits, hints: dict) -> dict:
     """Runs in the worker process: open-time checks, then the extractor."""
     import pipeline.extract as extract
 
     try:
         info = check_pdf(Path(path), limits)
-        record = extract.extract_document(Path(path))
+        record = extract.extract_document(Path(path), hints)
     except MemoryError:
         raise
     except Exception as exc:
@@ -286,8 +286,10 @@ def code_version(raw_docs: Path) -> str:
     return digest.hexdigest()
 
 
-def _cache_name(sha: str, version: str) -> str:
-    return f"{sha}-{version[:16]}.json"
+def _cache_name(result: DocResult, version: str) -> str:
+    """The file's hash, its analyst hints' hash and the code version: a change to any of them re-extracts."""
+    hints = hashlib.sha256(json.dumps(result.doc.hints, sort_keys=True).encode()).hexdigest()[:12]
+    return f"{result.sha256}-{hints}-{version[:16]}.json"
 
 
 def _cache_get(path: Path) -> dict | None:

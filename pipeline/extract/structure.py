@@ -24,11 +24,15 @@ from .geometry import Geometry, overlap
 from .layout import Block
 from .pdf import Page
 from .readings import Reading, candidates
-from .vocabulary import strip_continued, strip_numbering
+from .vocabulary import LevelVocabulary, strip_continued, strip_numbering
 
 _SEPARATORS = " :-–—|"
 LOW_CONFIDENCE = 0.6  # below this, a document's reading is named with a warning
 MIN_LEVELNESS = 0.35  # a reading whose labels read less like levels than this finds no levels of need
+# the manifest's `layout:` hint -> the kind of reading it implies
+LAYOUT_KINDS = {"level_grid": "sections", "level_tables": "sections", "list": "sections",
+                "matrix": "columns", "domain_sections": "columns"}
+GROUPINGS = ("area+domain", "area", "domain", "none")
 
 
 def _norm(text: str) -> str:
@@ -48,10 +52,14 @@ class Structure:
         return {"reading": self.reading, "confidence": self.confidence, "alternatives": self.alternatives}
 
 
-def read_structure(pages: list[Page], blocks: list[Block]) -> Structure:
-    """Levels, and each placed bullet's level, area and domain, for one document."""
+def read_structure(pages: list[Page], blocks: list[Block], hints: dict | None = None) -> Structure:
+    """Levels, and each placed bullet's level, area and domain, for one document. `hints` are the analyst's
+    optional manifest keys (levels, layout, grouping; pages are applied by the caller): they steer the reading,
+    and a hint the document contradicts gets a warning."""
+    hints = hints or {}
     geo = Geometry(pages, blocks)
-    found = candidates(geo)
+    vocab = LevelVocabulary(hints.get("levels") or ())
+    found = candidates(geo, vocab, LAYOUT_KINDS.get(hints.get("layout") or ""))
     if not found or found[0].levelness < MIN_LEVELNESS:
         return Structure(reading="no levels of need found", warnings=[_nothing_found(geo, found)])
     best = found[0]
@@ -59,11 +67,45 @@ def read_structure(pages: list[Page], blocks: list[Block]) -> Structure:
     levels, rows = _finish(geo, best, rows)
     structure = Structure(levels=levels, rows=rows, confidence=_confidence(best, found[1:]),
                           alternatives=[f"{r.describe()} (score {r.score:.2f})" for r in found[1:3]])
+    structure.warnings += _hint_warnings(hints, vocab, best, levels, rows)
+    _apply_grouping_hint(rows, hints.get("grouping"))
     structure.reading = f"{best.describe()}, {_grouping_words(rows)}"
     if structure.confidence < LOW_CONFIDENCE:
         structure.warnings.append(f"low structure confidence {structure.confidence:.2f}: read as {structure.reading}"
                                   + (f"; next best: {structure.alternatives[0]}" if structure.alternatives else ""))
     return structure
+
+
+def _hint_warnings(hints: dict, vocab: LevelVocabulary, best: Reading, levels: list[dict],
+                   rows: list[dict]) -> list[str]:
+    """Where the document contradicts the analyst's hints."""
+    out = []
+    raws = [best.levels[k].raw for k in best.order]
+    missing = [h for h in vocab.hinted if not any(vocab.matches(raw, h) for raw in raws)]
+    if missing:
+        out.append(f"levels hint: {', '.join(map(repr, missing))} not found as levels (read: "
+                   f"{', '.join(repr(lv['label']) for lv in levels)})")
+    layout = hints.get("layout")
+    if layout and LAYOUT_KINDS[layout] != best.kind:
+        out.append(f"layout hint {layout!r}: the document reads better as {best.describe()}")
+    grouping = hints.get("grouping")
+    printed = {"area": any(r["area"] for r in rows), "domain": any(r["domain"] for r in rows)}
+    expected = {"none": set(), "area": {"area"}, "domain": {"domain"}, "area+domain": {"area", "domain"}}
+    if grouping and {k for k, v in printed.items() if v} != expected[grouping]:
+        seen = " and ".join(f"{k} labels" for k, v in printed.items() if v) or "no grouping labels"
+        out.append(f"grouping hint {grouping!r}: the document reads with {seen}; published as the hint says")
+    return out
+
+
+def _apply_grouping_hint(rows: list[dict], grouping: str | None) -> None:
+    """One grouping label (or none) per indicator, as the analyst says the document prints it."""
+    for r in rows:
+        if grouping == "none":
+            r["area"] = r["domain"] = ""
+        elif grouping == "area":
+            r["area"], r["domain"] = r["area"] or r["domain"], ""
+        elif grouping == "domain":
+            r["domain"], r["area"] = r["domain"] or r["area"], ""
 
 
 def _nothing_found(geo: Geometry, found: list[Reading]) -> str:
@@ -72,7 +114,7 @@ def _nothing_found(geo: Geometry, found: list[Reading]) -> str:
     if found:
         labels = ", ".join(repr(found[0].levels[k].raw[:30]) for k in found[0].order[:4])
         seen += f"; the nearest reading ({found[0].describe()}: {labels}) has no level-like labels"
-    return f"no levels of need found ({seen}); not a threshold document, or give its levels in the manifest"
+    return f"{seen}; if it is a threshold document, give its levels in the manifest (see README)"
 
 
 def _confidence(best: Reading, others: list[Reading]) -> float:
@@ -226,7 +268,7 @@ def _finish(geo: Geometry, reading: Reading, rows: list[dict]) -> tuple[list[dic
             domain, area = None, domain  # a row of an area without domains, under the previous area's rows
         raw = reading.levels[r["level_key"]].raw
         label = levels[rank[r["level_key"]] - 1]["label"]
-        area, domain = (strip_continued(_strip_prefix(text or "", raw, label)) for text in (area, domain))
+        area, domain = (_grouping_label(text or "", raw, label) for text in (area, domain))
         out.append({"block": r["block"], "level_rank": rank[r["level_key"]], "level_label": label,
                     "area": area, "domain": domain})
     return levels, out
@@ -262,6 +304,15 @@ def _description(geo: Geometry, reading: Reading, level_block: Block) -> str:
             break
         parts.append(b.text)
     return " ".join(p for p in parts if p).strip()
+
+
+_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+(?=[^\W\d])")
+
+
+def _grouping_label(text: str, level_raw: str, level_label: str) -> str:
+    """An area or domain as printed, without the level it repeats, its section number ('5.1 ABOUT THE CHILD')
+    or '(continued)'."""
+    return strip_continued(_SECTION_NUMBER.sub("", _strip_prefix(text, level_raw, level_label)))
 
 
 def _strip_prefix(text: str, *prefixes: str) -> str:

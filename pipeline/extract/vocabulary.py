@@ -63,3 +63,23 @@ def level_likeness(label: str) -> float:
         return max(best, 0.9)
     level, _, _ = cw.by_name(name)
     return max(best, 0.4) if level is not None else best
+
+
+class LevelVocabulary:
+    """Level-likeness for one document: the general vocabulary, and the analyst's level labels (manifest hint
+    `levels:`) which read as levels whatever their wording ("Green", "Amber", "Red")."""
+
+    def __init__(self, hinted: list[str] | tuple[str, ...] = ()):
+        self.hinted = tuple(h for h in hinted if label_key(h))
+
+    def matches(self, label: str, hint: str) -> bool:
+        """Does a printed label name the hinted level (numbering and '(continued)' aside)?"""
+        have = label_key(strip_numbering(strip_continued(label)))
+        want = label_key(strip_numbering(hint))
+        return bool(have and want) and (have == want or f" {want} " in f" {have} ")
+
+    def likeness(self, label: str) -> float:
+        if any(self.matches(label, hint) for hint in self.hinted):
+            return 1.0
+        return level_likeness(label)
+
