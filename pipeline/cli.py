@@ -192,6 +192,44 @@ def show(indicator_id: Annotated[str, typer.Argument(help="The indicator's id (c
         typer.secho(f"warning: {info['warning']}", err=True, fg=typer.colors.YELLOW)
 
 
+@app.command()
+def inspect(document: Annotated[Path, typer.Argument(help="A PDF: a path, or a file name in RAW_DOCS.")],
+            raw_docs: RawDocs = Path("raw_docs"),
+            pages: Annotated[Optional[str], typer.Option("--pages", help="Pages to draw, e.g. 3-5 or 2,7 (default: "
+                                                         "every page with bullets or labels).")] = None,
+            to: Annotated[Optional[Path], typer.Option("--to", resolve_path=True, help="Folder for the PNGs "
+                                                       "(default: inspect/<document>/ here).")] = None,
+            timeout: Timeout = _D.timeout_s, memory_mb: MemoryMb = _D.memory_mb) -> None:
+    """Draw what extraction read on a document's pages.
+
+    Writes one PNG per page: bullets boxed in their level's colour (grey: left out, not an indicator), the labels
+    that gave levels, areas and domains boxed and tagged, and where camelot's reading of a ruled table disagrees,
+    in red. Prints the reading chosen, its confidence, the levels and any warnings. Uses the document's manifest
+    hints when it is listed in RAW_DOCS/manifest.yaml."""
+    from pipeline.manifest import ManifestError, parse_pages
+
+    run = _stage("pipeline.extract.inspect", "run_inspect")
+    try:
+        wanted = parse_pages(pages, "--pages") if pages else None
+        result = run(document, raw_docs, to, wanted, Limits(timeout_s=timeout, memory_mb=memory_mb))
+    except (FileNotFoundError, ManifestError) as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    if "error" in result:
+        raise _fail(f"{result['document']}: {result['error']}", EXIT_DOCUMENT_FAILED)
+    echo = typer.echo
+    echo(f"{result['document']}: {result['reading']} (confidence {result['confidence']:.2f})")
+    for level in result["levels"]:
+        echo(f"  level {level['rank']}: {level['label']}")
+    if result["crosscheck"]:
+        check = result["crosscheck"]
+        echo(f"  camelot cross-check, pages {check['pages']}: {check['checked']} indicators in ruled cells, "
+             f"agreement {check['agreement']}")
+    for warning in result["warnings"]:
+        typer.secho(f"  warning: {warning}", fg=typer.colors.YELLOW)
+    for png in result["pngs"]:
+        echo(f"picture: {png}")
+
+
 @app.command("run")
 def run_all(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), jobs: Jobs = 2,
             no_cache: NoCache = False, progress: Progress = True, timeout: Timeout = _D.timeout_s,

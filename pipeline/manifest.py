@@ -166,11 +166,11 @@ def _check_hints(raw: dict, where: str) -> dict:
                 raise ManifestError(f"{where}: {key!r} must be one of {', '.join(allowed)} (got {value!r})")
             hints[key] = value
     if raw.get("pages") is not None:
-        hints["pages"] = _page_list(raw["pages"], where)
+        hints["pages"] = parse_pages(raw["pages"], where)
     return hints
 
 
-def _page_list(value: object, where: str) -> list[int]:
+def parse_pages(value: object, where: str) -> list[int]:
     """'5-12, 14' or 7 or [5, 6, 7] -> sorted page numbers."""
     parts = value if isinstance(value, list) else str(value).split(",")
     pages: set[int] = set()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DocumentError
+from . import crosscheck
 from .bullets import clean_text, join_lines
 from .layout import Block, blocks, fragments, furniture_keys, is_furniture
 from .pdf import open_pdf, read_page
-from .structure import read_structure
+from .structure import Structure, read_structure
 
 
 def _rotated_blocks(page) -> list[Block]:
@@ -61,10 +63,19 @@ def _join_cut_labels(pages: list[list[Block]]) -> None:
                     break
 
 
-def extract_document(path: Path, hints: dict | None = None) -> dict:
-    """One PDF -> its interim record. `hints`: the manifest's analyst hints (levels, layout, grouping, pages)."""
-    path = Path(path)
-    hints = hints or {}
+@dataclass
+class DocumentReading:
+    """A document as read: its pages, blocks and structure (what `threshold inspect` draws)."""
+    pages: list
+    blocks: list[Block]
+    structure: Structure
+    n_pages: int
+    warnings: list[str]
+
+
+def read_document(path: Path, hints: dict | None = None) -> DocumentReading:
+    """Pages -> blocks -> structure. `hints`: the manifest's analyst hints (levels, layout, grouping, pages)."""
+    path, hints = Path(path), hints or {}
     try:
         pdf = open_pdf(path)
     except Exception as exc:  # pdfplumber raises several types for unreadable files
@@ -87,21 +98,30 @@ def extract_document(path: Path, hints: dict | None = None) -> dict:
     _join_cut_labels(per_page)
     all_blocks = [b for page_blocks in per_page for b in page_blocks]
     structure = read_structure(pages, all_blocks, hints)
-    indicators = []
-    for seq, r in enumerate(structure.rows):
-        b = r["block"]
-        text = b.text
-        if not text:
-            continue
-        indicators.append({"seq": seq, "page": b.page, "bbox": b.bbox, "level_label": r["level_label"],
-                           "level_rank": r["level_rank"], "area": r["area"], "domain": r["domain"], "text": text})
-    if not structure.levels:
-        raise DocumentError("no_levels", "; ".join(structure.warnings))
-    if not indicators:
-        raise DocumentError("no_indicators", "; ".join(structure.warnings))
     warnings = list(structure.warnings)
     if hints.get("pages") and wanted != set(hints["pages"]):
         warnings.append(f"pages hint: the document has {n_pages} pages; "
                         + ("pages outside it ignored" if wanted else "no hinted page exists, all pages read"))
-    return {"document": path.name, "pages": n_pages, "levels": structure.levels, "indicators": indicators,
-            "structure": structure.summary(), "warnings": warnings}
+    return DocumentReading(pages, all_blocks, structure, n_pages, warnings)
+
+
+def extract_document(path: Path, hints: dict | None = None) -> dict:
+    """One PDF -> its interim record. `hints`: the manifest's analyst hints (levels, layout, grouping, pages)."""
+    read = read_document(path, hints)
+    structure = read.structure
+    indicators = [{"seq": seq, "page": r["block"].page, "bbox": r["block"].bbox, "level_label": r["level_label"],
+                   "level_rank": r["level_rank"], "area": r["area"], "domain": r["domain"], "text": r["block"].text}
+                  for seq, r in enumerate(structure.rows) if r["block"].text]
+    if not structure.levels:
+        raise DocumentError("no_levels", "; ".join(read.warnings))
+    if not indicators:
+        raise DocumentError("no_indicators", "; ".join(read.warnings))
+    labels = [{"page": b.page, "bbox": b.bbox, "role": role, "text": b.text} for b, role in structure.labels]
+    summary, warnings = structure.summary(), list(read.warnings)
+    if structure.confidence < crosscheck.CHECK_BELOW:
+        check = crosscheck.crosscheck(Path(path), read.pages, structure.rows)
+        summary["confidence"], warning = crosscheck.adjust(structure.confidence, check)
+        summary["crosscheck"] = crosscheck.summary(check)
+        warnings += [warning] if warning else []
+    return {"document": Path(path).name, "pages": read.n_pages, "levels": structure.levels,
+            "indicators": indicators, "structure": summary, "labels": labels, "warnings": warnings}

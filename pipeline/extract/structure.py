@@ -47,6 +47,7 @@ class Structure:
     confidence: float = 0.0
     alternatives: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    labels: list[tuple[Block, str]] = field(default_factory=list)  # (label, role): level | column title | area | domain
 
     def summary(self) -> dict:
         return {"reading": self.reading, "confidence": self.confidence, "alternatives": self.alternatives}
@@ -69,6 +70,7 @@ def read_structure(pages: list[Page], blocks: list[Block], hints: dict | None = 
                           alternatives=[f"{r.describe()} (score {r.score:.2f})" for r in found[1:3]])
     structure.warnings += _hint_warnings(hints, vocab, best, levels, rows)
     _apply_grouping_hint(rows, hints.get("grouping"))
+    structure.labels = _label_roles(geo, best, rows)
     structure.reading = f"{best.describe()}, {_grouping_words(rows)}"
     if structure.confidence < LOW_CONFIDENCE:
         structure.warnings.append(f"low structure confidence {structure.confidence:.2f}: read as {structure.reading}"
@@ -94,6 +96,23 @@ def _hint_warnings(hints: dict, vocab: LevelVocabulary, best: Reading, levels: l
     if grouping and {k for k, v in printed.items() if v} != expected[grouping]:
         seen = " and ".join(f"{k} labels" for k, v in printed.items() if v) or "no grouping labels"
         out.append(f"grouping hint {grouping!r}: the document reads with {seen}; published as the hint says")
+    return out
+
+
+def _label_roles(geo: Geometry, reading: Reading, rows: list[dict]) -> list[tuple[Block, str]]:
+    """The labels that gave levels, areas and domains, with their part (for `threshold inspect`)."""
+    names = {"area": {_norm(r["area"]) for r in rows} - {""}, "domain": {_norm(r["domain"]) for r in rows} - {""}}
+    out = []
+    for b in geo.blocks:
+        if b.kind != "label":
+            continue
+        if id(b) in reading.carriers:
+            out.append((b, "level" if reading.carriers[id(b)] in reading.levels else "column title"))
+            continue
+        text = _norm(_grouping_label(b.text, "", ""))
+        role = next((role for role, texts in names.items() if text in texts), None)
+        if role:
+            out.append((b, role))
     return out
 
 
