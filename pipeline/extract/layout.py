@@ -262,11 +262,22 @@ def _label_continues(last: Fragment, frag: Fragment) -> bool:
     return aligned and -1 <= gap <= 0.8 * last.size and frag.x0 < last.x1 and last.x0 < frag.x1
 
 
+def _sharing_a_line(frags: list[Fragment]) -> set[int]:
+    """Fragments (sorted by top) that overlap another fragment vertically by more than a point."""
+    out: set[int] = set()
+    for i, f in enumerate(frags):
+        for o in frags[i + 1:]:
+            if o.top >= f.bottom - 1:
+                break  # sorted by top: nothing further down reaches f
+            if min(f.bottom, o.bottom) - max(f.top, o.top) > 1:
+                out.update((id(f), id(o)))
+    return out
+
+
 def blocks(frags: list[Fragment], hrules: list[Box]) -> list[Block]:
     """Group fragments: a bullet and its hanging-indented wrapped lines; consecutive label lines."""
     frags = sorted(frags, key=lambda f: (f.top, f.x0))
-    crowded = {id(f) for f in frags for o in frags
-               if o is not f and min(f.bottom, o.bottom) - max(f.top, o.top) > 1}
+    crowded = _sharing_a_line(frags)
     used = [False] * len(frags)
     out: list[Block] = []
     for i, frag in enumerate(frags):
