@@ -55,3 +55,9 @@ def test_real_stages_publish_a_valid_traceable_release(tmp_path):
     assert png.stat().st_size > 1000 and info["page"] == int(rows[0]["page"]) and not info["warning"]
     report = (out / "report.html").read_text(encoding="utf-8")
     assert f'href="../raw_docs/{docs[0]}.pdf#page=' in report
+    with open(out / "documents.csv", encoding="utf-8", newline="") as handle:
+        documents = {r["document"]: r for r in csv.DictReader(handle)}
+    matrix = documents[f"{docs[1]}.pdf"]
+    assert matrix["structure_reading"].startswith("columns: 4 levels from the header row")
+    assert 0.6 <= float(matrix["structure_confidence"]) <= 1
+    assert f"Read as {matrix['structure_reading']}" in report

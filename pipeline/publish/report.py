@@ -29,7 +29,7 @@ nav a{margin-right:18px;color:#1f3a5f;text-decoration:none;font-weight:600}main{
 h2{border-bottom:2px solid #1f3a5f;padding-bottom:4px;margin-top:34px}h3{margin:22px 0 6px}
 table{border-collapse:collapse;margin:8px 0 14px;background:#fff}
 th,td{border:1px solid #d6d9de;padding:4px 7px;vertical-align:top;text-align:left}
-th{background:#eef1f5;font-weight:600}td.num,th.num{text-align:right}.muted{color:#6b7280}
+th{background:#eef1f5;font-weight:600}td.num,th.num{text-align:right}.muted{color:#6b7280}.warn{color:#b45309}
 .card{background:#fff;border:1px solid #d6d9de;border-radius:6px;padding:10px 16px;margin:14px 0}
 .heatmap td.cell{text-align:center;min-width:74px;font-weight:600;color:#111}.heatmap .n{font-weight:400;opacity:.75}
 .heatmap td.empty{background:#f3f4f6;color:#9ca3af}
@@ -250,8 +250,19 @@ def _document_summary(doc: dict, tables: dict[str, Table]) -> str:
              str(lv["indicators"]), *[str(per.get((lv["level_rank"], a), 0)) for a in areas]] for lv in levels]
     numeric = [0, 3, *range(4, 4 + len(areas))]
     return (f'<p><b>{_e(doc["document"])}</b> <span class="muted">{doc["pages"]} pages, '
-            f'{doc["indicators"]} indicators</span></p>'
+            f'{doc["indicators"]} indicators</span></p>' + _structure_line(doc)
             + _table(head, rows, cls="levels", numeric=numeric))
+
+
+def _structure_line(doc: dict) -> str:
+    """How extraction read the document, and how sure it is (a low confidence is flagged)."""
+    reading, confidence = doc.get("structure_reading"), doc.get("structure_confidence")
+    if not reading:
+        return ""
+    low = confidence is not None and confidence < 0.6
+    flag = ' <b class="warn">low confidence: check with <code>threshold inspect</code></b>' if low else ""
+    value = "" if confidence is None else f" (confidence {confidence:.2f})"
+    return f'<p class="muted">Read as {_e(reading)}{value}{flag}</p>'
 
 
 def indicators_section(tables: dict[str, Table], out: Path, raw_docs: Path) -> str:
