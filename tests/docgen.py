@@ -141,3 +141,13 @@ def form_pdf(path: Path) -> Path:
     story += [Paragraph("Tick all that apply", H2),
               _bullets(["Domestic abuse", "Substance misuse", "Mental health"], glyph="\u25a1")]
     return _build(path, story)
+
+
+def qualifications_pdf(path: Path) -> Path:
+    """A qualifications framework: eight numbered levels with bullets, which threshold documents never have."""
+    story: list = [Paragraph("Qualification levels explained", TITLE)]
+    for n in range(1, 9):
+        story += [Paragraph(f"Level {n}", H1), _bullets([f"Certificates at level {n}", f"Awards at level {n}",
+                                                         f"Diplomas at level {n}"])]
+    return _build(path, story)
+

@@ -117,8 +117,9 @@ def test_reportlab_ruled_table_per_level(tmp_path):
     assert record["structure"]["confidence"] >= 0.9
 
 
-@pytest.mark.parametrize("build", [docgen.report_pdf, docgen.statistics_pdf, docgen.form_pdf],
-                         ids=["annual report", "statistics tables", "referral form"])
+@pytest.mark.parametrize("build", [docgen.report_pdf, docgen.statistics_pdf, docgen.form_pdf,
+                                   docgen.qualifications_pdf],
+                         ids=["annual report", "statistics tables", "referral form", "eight numbered levels"])
 def test_documents_that_are_not_threshold_documents_are_named_as_such(tmp_path, build):
     with pytest.raises(DocumentError) as caught:
         extract_document(build(tmp_path / "doc.pdf"))

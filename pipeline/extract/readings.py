@@ -21,7 +21,7 @@ from .geometry import Geometry, Style
 from .layout import Block
 from .vocabulary import LevelVocabulary, level_key
 
-MIN_LEVELS, MAX_LEVELS = 2, 8
+MIN_LEVELS, MAX_LEVELS = 2, 6  # threshold documents tabulate 2 to 6 levels (DESIGN.md)
 _SPLIT = re.compile(r"\s+[—–\-|]\s+|:\s+")
 
 
@@ -57,15 +57,14 @@ def _score(reading: Reading, n_items: int, vocab: LevelVocabulary, prefer: str |
     keys = reading.order
     reading.levelness = sum(vocab.likeness(reading.levels[k].raw) for k in keys) / len(keys) if keys else 0.0
     reading.coverage = len(reading.level_of) / n_items if n_items else 0.0
-    excess = max(0, len(keys) - 6)
-    reading.score = reading.levelness + 0.5 * reading.coverage + 0.25 * reading.structure - 0.25 * excess
+    reading.score = reading.levelness + 0.5 * reading.coverage + 0.25 * reading.structure
     if prefer == reading.kind:
         reading.score += 0.5  # the analyst's layout hint
     return reading
 
 
 def candidates(geo: Geometry, vocab: LevelVocabulary | None = None, prefer: str | None = None) -> list[Reading]:
-    """Every plausible reading (2 to 8 levels, each with bullets), best first. `prefer` ("sections" or
+    """Every plausible reading (2 to 6 levels, each with bullets), best first. `prefer` ("sections" or
     "columns") favours one kind of reading (the manifest's layout hint)."""
     vocab = vocab or LevelVocabulary()
     found = [*_section_readings(geo, vocab), *_column_readings(geo, vocab)]

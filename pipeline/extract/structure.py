@@ -29,6 +29,7 @@ from .vocabulary import LevelVocabulary, strip_continued, strip_numbering
 _SEPARATORS = " :-–—|"
 LOW_CONFIDENCE = 0.6  # below this, a document's reading is named with a warning
 MIN_LEVELNESS = 0.35  # a reading whose labels read less like levels than this finds no levels of need
+FEW_INDICATORS = 10
 # the manifest's `layout:` hint -> the kind of reading it implies
 LAYOUT_KINDS = {"level_grid": "sections", "level_tables": "sections", "list": "sections",
                 "matrix": "columns", "domain_sections": "columns"}
@@ -138,11 +139,14 @@ def _nothing_found(geo: Geometry, found: list[Reading]) -> str:
 
 def _confidence(best: Reading, others: list[Reading]) -> float:
     """0-1. Level labels that read as levels carry most of it (numbered or listed names 1.0, keyword-only names
-    0.4, none 0); fewer than half the bullets placed, or another reading nearly as good with other levels, lower
-    it; sections that repeat one another's sub-headings raise it. Below LOW_CONFIDENCE: check the document."""
+    0.4, none 0); fewer than half the bullets placed, another reading nearly as good with other levels, or fewer
+    than ten indicators lower it; sections that repeat one another's sub-headings raise it. Below LOW_CONFIDENCE:
+    check the document."""
     value = (0.55 + 0.45 * best.levelness) * min(1.0, 0.5 + best.coverage) + (0.1 if best.structure >= 0.5 else 0)
     if others and best.score - others[0].score < 0.15 and set(others[0].order) != set(best.order):
         value *= 0.75
+    if len(best.level_of) < FEW_INDICATORS:  # threshold documents tabulate 10 to 300+ indicators
+        value *= 0.7
     return round(min(1.0, value), 2)
 
 
