@@ -100,6 +100,33 @@ def threshold_tables_pdf(path: Path, level_labels: list[str]) -> Path:
     return _build(path, story)
 
 
+AREAS = {"Child development": ["Health", "Learning"], "Family and environment": ["Family and community"]}
+
+
+def threshold_matrix_pdf(path: Path, level_labels: list[str]) -> Path:
+    """One landscape table over several pages: a header row of levels repeated on each page, a shaded row per
+    area across the table, then a row per domain with each level's bullets in its column."""
+    story: list = []
+    _intro(story, "Threshold matrix")
+    rows = [[Paragraph("Area of need", CELL_BOLD)] + [Paragraph(label, CELL_BOLD) for label in level_labels]]
+    spans = []
+    for area, domains in AREAS.items():
+        spans.append(len(rows))
+        rows.append([Paragraph(area.upper(), CELL_BOLD)] + [""] * len(level_labels))
+        for domain in domains:
+            rows.append([Paragraph(domain, CELL_BOLD)] + [_bullets(LEVELS[n + 1][domain] * 4, CELL)
+                                                          for n in range(len(level_labels))])
+    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dbe8f4"))]
+    for r in spans:
+        style += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), colors.HexColor("#eeeeee"))]
+    table = Table(rows, colWidths=[110] + [150] * len(level_labels), repeatRows=1)
+    table.setStyle(TableStyle(style))
+    story.append(table)
+    _appendix(story)
+    return _build(path, story, landscape(A4))
+
+
 def report_pdf(path: Path) -> Path:
     """An annual report: headings, prose and bullet lists, no levels of need."""
     story = [Paragraph("Annual report 2023-24", TITLE), PageBreak()]

@@ -117,6 +117,18 @@ def test_reportlab_ruled_table_per_level(tmp_path):
     assert record["structure"]["confidence"] >= 0.9
 
 
+def test_reportlab_matrix_with_header_row_repeated_and_area_rows(tmp_path):
+    record = extract_document(docgen.threshold_matrix_pdf(tmp_path / "matrix.pdf", [
+        "Level 1 Universal", "Level 2 Early help", "Level 3 Targeted", "Level 4 Specialist"]))
+    assert record["structure"]["reading"].startswith("columns: 4 levels from the header row (2 bands, repeated)")
+    rows_by_text = {r["text"]: r for r in record["indicators"]}
+    assert _context(rows_by_text["Homeless - or imminent"]) == ("Specialist", "FAMILY AND ENVIRONMENT",
+                                                               "Family and community")
+    assert _context(rows_by_text["Attends school / college regularly"]) == ("Universal", "CHILD DEVELOPMENT",
+                                                                          "Learning")
+    assert not set(rows_by_text) & set(docgen.CONTACTS + docgen.INTRO_BULLETS)  # the appendix is no column
+
+
 @pytest.mark.parametrize("build", [docgen.report_pdf, docgen.statistics_pdf, docgen.form_pdf,
                                    docgen.qualifications_pdf],
                          ids=["annual report", "statistics tables", "referral form", "eight numbered levels"])

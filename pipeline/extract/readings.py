@@ -303,14 +303,14 @@ def _column_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
     return [reading]
 
 
-def _section_ends(geo: Geometry, bands: list[list[Block]]) -> dict[int, tuple | None]:
+def _section_ends(geo: Geometry, bands: list[list[Block]]) -> dict[int, tuple]:
     """A band governs until a heading at least as prominent as the heading that introduced its table: the
     nearest heading before the band with no bullets between them. A band with none, or with no bullets since the
     previous band (a header row repeated on a new page, after the table's own area rows), continues the previous
-    band's table."""
+    band's table; a table no heading introduced ends at a heading bigger than its header row."""
     heads = {id(h) for h in geo.headings()}
     starts = {id(band[0]) for band in bands}
-    out: dict[int, tuple | None] = {}
+    out: dict[int, tuple] = {}
     previous: tuple | None = None
     for band in bands:
         intro = None
@@ -323,6 +323,8 @@ def _section_ends(geo: Geometry, bands: list[list[Block]]) -> dict[int, tuple | 
             if id(b) in heads and intro is None:
                 intro = b
         previous = geo.prominence(geo.style(intro)) if intro is not None else previous
+        if previous is None:  # no heading introduced the table: a heading bigger than its header row ends it
+            previous = (max(b.size for b in band) + 1.0, False)
         out[id(band[0])] = previous
     return out
 
