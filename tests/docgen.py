@@ -127,6 +127,25 @@ def threshold_matrix_pdf(path: Path, level_labels: list[str]) -> Path:
     return _build(path, story, landscape(A4))
 
 
+def threshold_grid_pdf(path: Path, level_labels: list[str]) -> Path:
+    """Per level a shaded banner ("<b>LABEL:</b> description"), then per area a heading and an unruled grid of
+    cells, each a bold domain heading over its bullets, two cells a row."""
+    story: list = []
+    _intro(story, "Continuum of need")
+    for label, domains in zip(level_labels, LEVELS.values()):
+        banner = Table([[Paragraph(f"<b>{label}:</b> children whose needs are described below", BODY)]],
+                       colWidths=[495])
+        banner.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f6d7a7"))]))
+        story += [banner, Spacer(1, 6)]
+        for area, names in AREAS.items():
+            cells = [[Paragraph(name, CELL_BOLD), _bullets(domains[name], CELL)] for name in names]
+            grid = [cells[i:i + 2] + [[]] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
+            story += [Paragraph(area, H2), Table(grid, colWidths=[247, 247], style=[("VALIGN", (0, 0), (-1, -1), "TOP")])]
+        story.append(PageBreak())
+    _appendix(story)
+    return _build(path, story)
+
+
 def report_pdf(path: Path) -> Path:
     """An annual report: headings, prose and bullet lists, no levels of need."""
     story = [Paragraph("Annual report 2023-24", TITLE), PageBreak()]

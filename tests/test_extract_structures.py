@@ -117,6 +117,18 @@ def test_reportlab_ruled_table_per_level(tmp_path):
     assert record["structure"]["confidence"] >= 0.9
 
 
+def test_reportlab_grid_with_area_headings_bigger_than_the_level_banners(tmp_path):
+    levels = ["UNIVERSAL", "EARLY HELP", "TARGETED EARLY HELP", "SPECIALIST"]
+    record = extract_document(docgen.threshold_grid_pdf(tmp_path / "grid.pdf", levels))
+    assert [lv["label"] for lv in record["levels"]] == levels
+    assert record["levels"][0]["description"] == "children whose needs are described below"
+    rows_by_text = {r["text"]: r for r in record["indicators"]}
+    assert _context(rows_by_text["No barriers to learning"]) == ("UNIVERSAL", "Child development", "Learning")
+    assert _context(rows_by_text["No recourse to public funds"]) == ("SPECIALIST", "Family and environment",
+                                                                    "Family and community")
+    assert not set(rows_by_text) & set(docgen.CONTACTS + docgen.INTRO_BULLETS)
+
+
 def test_reportlab_matrix_with_header_row_repeated_and_area_rows(tmp_path):
     record = extract_document(docgen.threshold_matrix_pdf(tmp_path / "matrix.pdf", [
         "Level 1 Universal", "Level 2 Early help", "Level 3 Targeted", "Level 4 Specialist"]))

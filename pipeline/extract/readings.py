@@ -43,6 +43,7 @@ class Reading:
     carriers: dict[int, str] = field(default_factory=dict)  # id(block printing a level or column title) -> its key
     floor_of: dict[int, tuple[int, float]] = field(default_factory=dict)  # columns: id(item) -> its header's (page, bottom)
     style: Style | None = None                # sections: the level heading class
+    nested: set = field(default_factory=set)  # sections: more prominent heading classes inside its sections
     bands: list[list[Block]] = field(default_factory=list)  # columns: the level header bands
     levelness: float = 0.0
     coverage: float = 0.0
@@ -127,14 +128,30 @@ def _prefixes_head_elsewhere(geo: Geometry, style: Style, prefixes: list[str | N
     return all(level_key(p) in above for p in prefixes if p)
 
 
-def _items_by_member(geo: Geometry, style: Style) -> dict[int, list[Block]]:
-    """Items in each member's section: until the next heading at least as prominent as the class."""
+def nested_classes(geo: Geometry, style: Style, members: list[Block]) -> set[Style]:
+    """Heading classes at least as prominent as `style` that recur inside its sections (between two members in
+    at least half the gaps, and at least twice): area headings printed bigger than the level banners above them.
+    They do not end a section; other prominent headings ("Appendix") do."""
+    gaps: dict[Style, set[int]] = defaultdict(set)
+    rank, member_ids, k = geo.prominence(style), {id(m) for m in members}, -1
+    for h in geo.headings():
+        if id(h) in member_ids:
+            k += 1
+        elif k >= 0 and geo.style(h) != style and geo.prominence(geo.style(h)) >= rank:
+            gaps[geo.style(h)].add(k)
+    inner_gaps = max(1, len(members) - 1)
+    return {c for c, ks in gaps.items() if len(ks - {len(members) - 1}) >= max(2, inner_gaps / 2)}
+
+
+def _items_by_member(geo: Geometry, style: Style, nested: set[Style]) -> dict[int, list[Block]]:
+    """Items in each member's section: until the next heading at least as prominent as the class (classes
+    nested inside its sections aside)."""
     rank = geo.prominence(style)
     head_ids = {id(h) for h in geo.headings()}
     current = None
     out: dict[int, list[Block]] = defaultdict(list)
     for b in geo.blocks:
-        if id(b) in head_ids and geo.prominence(geo.style(b)) >= rank:
+        if id(b) in head_ids and geo.prominence(geo.style(b)) >= rank and geo.style(b) not in nested:
             current = b if geo.style(b) == style else None
         elif b.kind == "item" and current is not None:
             out[id(current)].append(b)
@@ -171,7 +188,8 @@ def _best_run(weights: list[float]) -> tuple[int, int]:
 
 def _section_reading(geo: Geometry, vocab: LevelVocabulary, style: Style, members: list[Block], texts: list[str],
                      prefixes: list[str | None] | None) -> Reading | None:
-    items = _items_by_member(geo, style)
+    nested = nested_classes(geo, style, members)
+    items = _items_by_member(geo, style, nested)
     level_texts = [p if prefixes and p else t for p, t in zip(prefixes or [None] * len(texts), texts)]
     keys = [level_key(t) for t in level_texts]
     # consecutive members with one key are one level (a title repeated on each page or table)
@@ -200,7 +218,7 @@ def _section_reading(geo: Geometry, vocab: LevelVocabulary, style: Style, member
         chosen = [g for g, shared in zip(groups, structure) if shared]
     if not chosen:
         return None
-    reading = Reading("sections", "", [], {}, {}, style=style)
+    reading = Reading("sections", "", [], {}, {}, style=style, nested=nested)
     for g in chosen:
         first = members[g[0]]
         key = keys[g[0]]

@@ -187,7 +187,7 @@ class _Groupings:
             if id(b) in self.skip and reading.kind == "sections":
                 if self.skip[id(b)] != level_now:
                     level_now = self.skip[id(b)]
-                    stack = {c: h for c, h in stack.items() if geo.prominence(c) > self.level_rank}
+                    stack = {c: h for c, h in stack.items() if not self._inner(c)}
                     section += 1
                 continue
             if id(b) in self.head_ids:
@@ -203,10 +203,15 @@ class _Groupings:
                 continue
             domain, area = self._labels(b, carry, section)
             inner = [h for c, h in sorted(stack.items(), key=lambda kv: geo.prominence(kv[0]), reverse=True)
-                     if self.level_rank is None or geo.prominence(c) < self.level_rank]
+                     if self._inner(c)]
             out.append({"block": b, "level_key": reading.level_of[id(b)], "domain": domain, "area": area,
                         "inner": inner, "rest": reading.rest_of.get(id(b))})
         return out
+
+    def _inner(self, style: tuple) -> bool:
+        """Does a heading class group bullets inside a level (rather than title the document)?"""
+        return (self.level_rank is None or self.geo.prominence(style) < self.level_rank
+                or style in self.reading.nested)
 
     def _labels(self, b: Block, carry: _Carry, section: int) -> tuple[str | None, str | None]:
         """(domain, area) printed beside or above one item, with what goes on over page breaks."""
