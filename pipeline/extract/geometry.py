@@ -66,7 +66,9 @@ class Geometry:
     # --- typography ------------------------------------------------------------------------------------
 
     def is_heading_like(self, b: Block) -> bool:
-        return not b.rotated and b.kind == "label" and (b.bold or b.size >= self.body_size * 1.3) and not b.italic
+        """Bold, or clearly larger than the bullets, or larger and in colour; never italic."""
+        prominent = b.bold or b.size >= self.body_size * 1.3 or (b.coloured and b.size >= self.body_size * 1.1)
+        return not b.rotated and b.kind == "label" and prominent and not b.italic
 
     @staticmethod
     def style(b: Block) -> Style:

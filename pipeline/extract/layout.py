@@ -51,6 +51,10 @@ class Fragment:
         letters = [w for w in self.words if any(ch.isalpha() for ch in w.text)]
         return bool(letters) and all(w.italic for w in letters)
 
+    @property
+    def coloured(self) -> bool:
+        return all(w.coloured for w in self.words)
+
 
 @dataclass
 class Block:
@@ -108,6 +112,10 @@ class Block:
     @property
     def italic(self) -> bool:
         return bool(self.lines) and all(f.italic for f in self.lines)
+
+    @property
+    def coloured(self) -> bool:
+        return bool(self.lines) and all(f.coloured for f in self.lines)
 
     @property
     def text(self) -> str:

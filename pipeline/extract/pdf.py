@@ -19,11 +19,17 @@ class Word:
     bottom: float
     font: str
     size: float
+    colour: tuple = ()
 
     @property
     def bold(self) -> bool:
         name = self.font.lower()
-        return "bold" in name or "black" in name or "heavy" in name or "semibold" in name
+        return any(weight in name for weight in ("bold", "black", "heavy", "demi", "medium"))
+
+    @property
+    def coloured(self) -> bool:
+        """Printed in a colour (not black, grey or white): designed documents colour their headings."""
+        return len(self.colour) == 3 and max(self.colour) - min(self.colour) > 0.25
 
     @property
     def italic(self) -> bool:
@@ -93,9 +99,9 @@ def is_white(col: tuple) -> bool:
 def _upright_words(page) -> list[Word]:
     upright = page.filter(lambda o: o.get("object_type") != "char" or o.get("upright", True))
     words = upright.extract_words(x_tolerance=1.5, y_tolerance=2.5, keep_blank_chars=False,
-                                  use_text_flow=False, extra_attrs=["fontname", "size"])
-    return [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w["fontname"].split("+")[-1], round(w["size"], 1))
-            for w in words]
+                                  use_text_flow=False, extra_attrs=["fontname", "size"], return_chars=True)
+    return [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w["fontname"].split("+")[-1], round(w["size"], 1),
+                 _colour(w["chars"][0]) if w.get("chars") else ()) for w in words]
 
 
 def _rotated_runs(chars: list[dict]) -> list[tuple[bool, list[dict]]]:
