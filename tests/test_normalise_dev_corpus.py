@@ -1,12 +1,15 @@
-"""The normalise stage on the whole dev corpus: interim files built from the 22 truth files (the real indicator
+"""The normalise stage on the whole dev corpus: interim files built from every truth file (the real indicator
 wordings with their printed levels, areas and domains), checked against each truth file's hand `canonical`
-mapping, the output contract, determinism and speed."""
+mapping (the two seed frameworks exactly, the synthetic ones to measured accuracies, printed with `-rA`), the
+output contract, determinism and speed."""
 
 from __future__ import annotations
 
 import csv
 import json
 import time
+from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,33 @@ CONTRACT = [  # the shared brief's data contract, in order
     "dimensions_inferred", "text", "text_normalised", "themes", "protective_themes", "severity", "frequency",
     "age_condition", "corrections",
 ]
+# Synthetic frameworks (indicator-weighted, measured over 63 documents, 6,934 indicators): canonical level 99.6%,
+# canonical area 100% (of 4,950 with a printed area), dimensions equal to the hand mapping 96.0% and overlapping it
+# 100% (of 5,014 with a printed domain). What is left: "Universal Plus" in a six-level scheme with no descriptions
+# (27 indicators: nothing in the document says whether it is the second universal level or the first early help
+# one), and domains whose hand mapping is wider than their words ("Emotional warmth" -> also stability). The floors
+# leave a little room under the figures, so a change of rule that loses more than a few labels fails.
+SYNTHETIC_MIN = {"level": 0.99, "area": 0.99, "dimensions exact": 0.95, "dimensions overlap": 0.99}
+# Any one synthetic document (worst measured: level 96.4%, dimensions exact 83.3%, overlap 100%).
+DOCUMENT_MIN = {"level": 0.9, "dimensions exact": 0.75, "dimensions overlap": 0.95}
+
+
+@lru_cache(maxsize=None)
+def _truth(path: Path) -> dict:
+    """A truth file (read once; callers must not change it)."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _document(path: Path) -> str:
+    return path.name.replace(".truth.yaml", ".pdf")
+
+
+def _is_seed(path: Path) -> bool:
+    return not path.name.startswith("synth-")
+
+
+def _dims(value: str) -> set[str]:
+    return {d for d in value.split(";") if d}
 
 
 @pytest.fixture(scope="module")
@@ -38,60 +68,124 @@ def run(tmp_path_factory):
     folder = out / "normalised"
     with open(folder / "indicators.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    return {"out": out, "raw": raw, "summary": summary, "elapsed": elapsed, "rows": rows, "folder": folder}
+    by_document: dict[str, list[dict]] = {}
+    for row in rows:
+        by_document.setdefault(row["document"], []).append(row)
+    return {"out": out, "raw": raw, "summary": summary, "elapsed": elapsed, "rows": rows, "folder": folder,
+            "by_document": by_document}
 
 
-def _truth(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+def _pairs(run, path: Path) -> list[tuple[dict, dict]]:
+    """(output row, truth indicator) pairs of one document, both in reading order."""
+    truth = _truth(path)
+    rows = run["by_document"].get(_document(path), [])
+    assert len(rows) == len(truth["indicators"]), _document(path)
+    for row, ind in zip(rows, truth["indicators"]):
+        assert row["text"] == ind["text"]
+    return list(zip(rows, truth["indicators"]))
 
 
-def _dims(value: str) -> set[str]:
-    return {d for d in value.split(";") if d}
+def _agreement(run, paths) -> dict[str, tuple[int, int]]:
+    """Counts (agree, of) per measure: canonical level (every indicator), canonical area (where an area is
+    printed), dimensions equal to / overlapping the hand mapping (where a domain is printed)."""
+    counts: Counter = Counter()
+    for path in paths:
+        canon = _truth(path)["canonical"]
+        for row, ind in _pairs(run, path):
+            counts["level", 0] += 1
+            counts["level", 1] += row["canonical_level"] == str(canon["levels"][ind["level"]])
+            if ind.get("area"):
+                counts["area", 0] += 1
+                counts["area", 1] += row["canonical_area"] == canon["areas"][ind["area"]]
+            if ind.get("domain"):
+                want, got = set(canon["domains"][ind["domain"]]), _dims(row["canonical_dimensions"])
+                counts["dimensions exact", 0] += 1
+                counts["dimensions exact", 1] += got == want
+                counts["dimensions overlap", 0] += 1
+                counts["dimensions overlap", 1] += bool(got & want)
+    return {m: (counts[m, 1], counts[m, 0]) for m in ("level", "area", "dimensions exact", "dimensions overlap")}
+
+
+def _shares(agreement) -> dict[str, float]:
+    return {m: (ok / n if n else 1.0) for m, (ok, n) in agreement.items()}
+
+
+def _figures(agreement) -> str:
+    return "; ".join(f"{m} {ok}/{n} ({ok / n:.1%})" if n else f"{m} -" for m, (ok, n) in agreement.items())
 
 
 def test_whole_dev_corpus_normalises_under_five_seconds(run):
-    assert run["summary"]["documents"] == 22
+    assert run["summary"]["documents"] == len(TRUTHS)
+    assert run["summary"]["frameworks"] == len({_truth(p)["slug"] for p in TRUTHS})
+    print(f"normalised {len(TRUTHS)} documents, {len(run['rows'])} indicators in {run['elapsed']:.2f}s")
     assert run["elapsed"] < 5.0, f"normalising the dev corpus took {run['elapsed']:.2f}s"
 
 
-def test_every_indicator_gets_a_canonical_level_area_and_dimension(run):
-    rows = run["rows"]
-    assert len(rows) == sum(len(_truth(p)["indicators"]) for p in TRUTHS)
-    missing = [r["text"] for r in rows if not r["canonical_level"] or not r["canonical_area"]
-               or not _dims(r["canonical_dimensions"])]
+def test_every_indicator_gets_what_its_printed_labels_give(run):
+    """A canonical level for every indicator; a canonical area where an area or a domain is printed; dimensions
+    where a domain is printed, flagged as inferred only where none is."""
+    assert len(run["rows"]) == sum(len(_truth(p)["indicators"]) for p in TRUTHS)
+    missing = []
+    for path in TRUTHS:
+        for row, ind in _pairs(run, path):
+            if not row["canonical_level"]:
+                missing.append((row["document"], "level", row["level_label"]))
+            if (ind.get("area") or ind.get("domain")) and not row["canonical_area"]:
+                missing.append((row["document"], "area", row["area"], row["domain"]))
+            if ind.get("domain") and not _dims(row["canonical_dimensions"]):
+                missing.append((row["document"], "dimensions", row["domain"]))
+            inferred = not ind.get("domain") and bool(_dims(row["canonical_dimensions"]))
+            assert row["dimensions_inferred"] == ("true" if inferred else "false"), row["text"]
     assert missing == []
 
 
-@pytest.mark.parametrize("truth_path", TRUTHS, ids=lambda p: p.name.replace(".truth.yaml", ""))
-def test_mapping_agrees_with_the_hand_canonical_block(run, truth_path):
-    truth = _truth(truth_path)
-    canon = truth["canonical"]
-    document = truth_path.name.replace(".truth.yaml", ".pdf")
-    rows = [r for r in run["rows"] if r["document"] == document]
-    assert len(rows) == len(truth["indicators"])
+@pytest.mark.parametrize("truth_path", [p for p in TRUTHS if _is_seed(p)],
+                         ids=lambda p: p.name.replace(".truth.yaml", ""))
+def test_seed_documents_agree_exactly_with_the_hand_mapping(run, truth_path):
+    canon = _truth(truth_path)["canonical"]
     disagreements = []
-    for row, ind in zip(rows, truth["indicators"]):  # both in reading order
-        assert row["text"] == ind["text"]
+    for row, ind in _pairs(run, truth_path):
         want = (canon["levels"][ind["level"]], canon["areas"][ind["area"]], set(canon["domains"][ind["domain"]]))
         got = (int(row["canonical_level"]), row["canonical_area"], _dims(row["canonical_dimensions"]))
         if got != want:
             disagreements.append((ind["text"], got, want))
-        assert row["dimensions_inferred"] == "false"  # every dev document prints its domains
     assert disagreements == []
+
+
+def test_synthetic_documents_agree_with_the_hand_mapping(run):
+    synthetic = [p for p in TRUTHS if not _is_seed(p)]
+    assert synthetic, "the dev corpus has synthetic frameworks"
+    total = _agreement(run, synthetic)
+    seeds = [p for p in TRUTHS if _is_seed(p)]
+    print(f"synthetic ({len(synthetic)} documents): {_figures(total)}")
+    print(f"seed ({len(seeds)} documents): {_figures(_agreement(run, seeds))}")
+    low = {m: share for m, share in _shares(total).items() if share < SYNTHETIC_MIN[m]}
+    assert not low, f"below {SYNTHETIC_MIN}: {_figures(total)}"
+    weak = []
+    for path in synthetic:
+        shares = _shares(_agreement(run, [path]))
+        weak += [(path.name, m, round(shares[m], 3)) for m, floor in DOCUMENT_MIN.items() if shares[m] < floor]
+    assert weak == []
 
 
 def test_levels_table_maps_every_dev_level(run):
     with open(run["folder"] / "levels.csv", encoding="utf-8", newline="") as fh:
         levels = list(csv.DictReader(fh))
-    assert len(levels) == 4 * len(TRUTHS)
+    assert len(levels) == sum(len(_truth(p)["levels"]) for p in TRUTHS)
     by_doc = {(r["document"], int(r["level_rank"])): r for r in levels}
+    wrong = []
     for path in TRUTHS:
         truth = _truth(path)
         for rank, lv in enumerate(truth["levels"], start=1):
-            row = by_doc[(path.name.replace(".truth.yaml", ".pdf"), rank)]
+            row = by_doc[(_document(path), rank)]
             assert row["level_label"] == lv["label"]
-            assert int(row["canonical_level"]) == truth["canonical"]["levels"][lv["id"]]
             assert row["description"] == (lv.get("description") or "")
+            assert row["canonical_level"] and row["mapping"] != "unmapped"
+            if int(row["canonical_level"]) != truth["canonical"]["levels"][lv["id"]]:
+                wrong.append((path.name, lv["label"], row["canonical_level"], row["mapping"]))
+    assert [w for w in wrong if not w[0].startswith("synth-")] == []
+    # the one synthetic level that differs (see SYNTHETIC_MIN), in each of its framework's documents
+    assert len({(w[0].split("__")[0], w[1]) for w in wrong}) <= 1, wrong
 
 
 def test_columns_follow_the_contract(run):
@@ -127,22 +221,25 @@ def test_indicator_ids_are_unique_and_stable(run):
     assert len(ids) == len(set(ids))
     for row in run["rows"]:
         assert row["indicator_id"].startswith(row["framework"] + "-")
-    # a bullet the document prints twice gets two ids (occurrence index k)
-    twice = [r for r in run["rows"] if r["document"] == "worcestershire__list__v1.pdf"
-             and r["text"] == "Conception aged under 16"]
-    assert len(twice) == 2 and twice[0]["indicator_id"] != twice[1]["indicator_id"]
+    # a bullet a document prints twice under one heading gets two ids (occurrence index k)
+    keys = Counter((r["document"], r["level_label"], r["area"], r["domain"], r["text"]) for r in run["rows"])
+    assert any(n > 1 for n in keys.values()), "the dev corpus repeats some bullets (corpus/SCHEMA.md)"
 
 
 def test_report_is_written_per_framework(run):
     report = json.loads((run["folder"] / "report.json").read_text(encoding="utf-8"))
-    assert set(report["frameworks"]) == {"milton-keynes", "worcestershire"}
-    for fw in report["frameworks"].values():
-        assert fw["unmapped_levels"] == [] and fw["unmapped_areas"] == [] and fw["unmapped_domains"] == []
-        assert fw["no_canonical_level"] == 0 and fw["no_dimensions"] == 0
-        assert fw["untagged_share"] < 0.03
-        assert fw["dimensions_inferred"] == 0
+    slugs = {_truth(p)["slug"] for p in TRUTHS}
+    assert set(report["frameworks"]) == slugs
+    for slug, fw in report["frameworks"].items():
+        # every printed label of the dev corpus is in the crosswalks
+        assert fw["unmapped_levels"] == [] and fw["unmapped_areas"] == [] and fw["unmapped_domains"] == [], slug
+        assert fw["no_canonical_level"] == 0 and fw["level_order_conflicts"] == [], slug
+        assert fw["untagged_share"] < 0.05, slug
+    for slug in slugs - {s for s in slugs if s.startswith("synth-")}:
+        fw = report["frameworks"][slug]
+        assert fw["no_dimensions"] == 0 and fw["dimensions_inferred"] == 0 and fw["untagged_share"] < 0.03
     markdown = (run["folder"] / "report.md").read_text(encoding="utf-8")
-    assert "## milton-keynes" in markdown and "## worcestershire" in markdown
+    assert all(f"## {slug}" in markdown for slug in slugs)
 
 
 def test_same_inputs_give_byte_identical_files(run, tmp_path):

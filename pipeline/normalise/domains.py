@@ -133,7 +133,9 @@ class DomainCrosswalk:
             for word in words:
                 if f" {word} " in padded:
                     return Mapped(area, "keyword", word)
-        return Mapped(None, "unmapped")
+        dims = self.keyword_dimensions(key)  # "Behaviour, identity and relationships": dimensions of one area
+        area = self.area_of(dims.value) if dims.value else None
+        return Mapped(area, "keyword", dims.detail) if area else Mapped(None, "unmapped")
 
     def map_domain(self, label: str | None, area: str | None = None) -> Mapped:
         key = label_key(label)

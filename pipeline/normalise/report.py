@@ -8,7 +8,7 @@ from collections import Counter
 
 from .levels import LevelMapping, order_conflicts
 
-FALLBACK_METHODS = ("fuzzy", "keyword", "description", "four_levels")
+FALLBACK_METHODS = ("fuzzy", "keyword", "description", "four_levels", "scheme")
 
 
 def build_report(rows: list[dict], level_maps: dict[str, list[LevelMapping]], docs: list[dict],
