@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import yaml
 
 MANIFEST_NAME = "manifest.yaml"
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".html", ".htm")  # read by content; the suffix picks the files
 FIELDS = ("file", "framework", "authority", "partnership", "title", "published", "source", "licence",
           "attribution", "sha256")
 # Optional analyst hints that steer extraction (see README, "Analyst hints"):
@@ -93,11 +94,12 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def list_pdfs(raw_docs: Path) -> list[Path]:
-    """PDF files directly in the folder (*.pdf, any case), hidden files ignored, sorted by name."""
+def list_documents(raw_docs: Path) -> list[Path]:
+    """Documents directly in the folder (*.pdf, *.docx, *.html, *.htm, any case), hidden files ignored, sorted
+    by name."""
     return sorted(
         (p for p in Path(raw_docs).iterdir()
-         if p.suffix.lower() == ".pdf" and not p.name.startswith(".") and p.is_file()),
+         if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith(".") and p.is_file()),
         key=lambda p: p.name,
     )
 
@@ -110,8 +112,8 @@ def _check_file_name(name: object, where: str) -> str:
     if bad:
         raise ManifestError(f"{where}: file {name!r} must be a plain file name inside the input folder "
                             "(no folders, no '..', no absolute paths)")
-    if not name.lower().endswith(".pdf"):
-        raise ManifestError(f"{where}: file {name!r} is not a .pdf file")
+    if not name.lower().endswith(DOCUMENT_SUFFIXES):
+        raise ManifestError(f"{where}: file {name!r} is not a document ({', '.join(DOCUMENT_SUFFIXES)})")
     return name
 
 
@@ -216,7 +218,7 @@ def inventory(raw_docs: Path, *, check_hashes: bool = True) -> Inventory:
     warnings: list[str] = []
     entries = load_manifest(raw_docs, warnings)
     documents = []
-    for path in list_pdfs(raw_docs):
+    for path in list_documents(raw_docs):
         entry = entries.get(path.name)
         if entry is None:
             framework = framework_from_filename(path.name)

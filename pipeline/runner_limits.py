@@ -16,3 +16,6 @@ class Limits:
     max_objects: int = 1_000_000
     timeout_s: float = 120.0
     memory_mb: int = 2048
+    max_html_mb: float = 20.0      # a saved web page larger than this is not a threshold page
+    max_unzipped_mb: float = 200.0  # a Word document's parts, uncompressed (a zip bomb expands far beyond)
+    max_zip_entries: int = 5000

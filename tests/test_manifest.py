@@ -9,7 +9,7 @@ from conftest import DEV_CORPUS, GOOD_PDFS, ROOT, load_truth
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.manifest import (ManifestError, framework_from_filename, inventory, list_pdfs, load_manifest,
+from pipeline.manifest import (ManifestError, framework_from_filename, inventory, list_documents, load_manifest,
                                sha256_file)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -54,11 +54,11 @@ def test_framework_from_any_filename_is_a_slug(stem):
     assert SLUG.match(framework_from_filename(stem + ".pdf"))
 
 
-def test_list_pdfs_any_case_sorted_ignoring_others(tmp_path):
+def test_list_documents_any_case_sorted_ignoring_others(tmp_path):
     for name in ("b.PDF", "a.pdf", ".hidden.pdf", "notes.txt", "c.pdf.bak"):
         (tmp_path / name).write_bytes(b"%PDF-1.4")
     (tmp_path / "folder.pdf").mkdir()
-    assert [p.name for p in list_pdfs(tmp_path)] == ["a.pdf", "b.PDF"]
+    assert [p.name for p in list_documents(tmp_path)] == ["a.pdf", "b.PDF"]
 
 
 def test_unlisted_pdf_gets_framework_from_file_name_with_warning(raw_folder):
@@ -101,7 +101,7 @@ def test_one_framework_may_have_several_documents(raw_folder):
     (entry("/etc/passwd.pdf"), "plain file name"),
     (entry("sub/dir.pdf"), "plain file name"),
     (entry("C:\\\\docs\\\\x.pdf"), "plain file name"),
-    (entry("notes.txt"), "not a .pdf"),
+    (entry("notes.txt"), "not a document (.pdf, .docx, .html, .htm)"),
     (entry("a.pdf", "../../etc"), "must be a slug"),
     (entry("a.pdf", "Milton Keynes"), "must be a slug"),
     (entry("a.pdf", sha256="abc"), "64 hexadecimal"),

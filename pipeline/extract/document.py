@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from lxml import etree
+
 from ..errors import DocumentError
 from . import crosscheck
 from .bullets import clean_text, join_lines
+from .content import layout
+from .formats import sniff
 from .layout import Block, blocks, fragments, furniture_keys, is_furniture
 from .pdf import open_pdf, read_page
 from .structure import Structure, read_structure
@@ -69,13 +74,18 @@ class DocumentReading:
     pages: list
     blocks: list[Block]
     structure: Structure
-    n_pages: int
+    n_pages: int | None       # None for a Word document or web page (no pages)
     warnings: list[str]
+    format: str = "pdf"
 
 
 def read_document(path: Path, hints: dict | None = None) -> DocumentReading:
-    """Pages -> blocks -> structure. `hints`: the manifest's analyst hints (levels, layout, grouping, pages)."""
+    """Pages -> blocks -> structure, for a PDF, a Word document or a web page (decided from the content).
+    `hints`: the manifest's analyst hints (levels, layout, grouping, pages)."""
     path, hints = Path(path), hints or {}
+    kind = sniff(path)
+    if kind in ("docx", "html"):
+        return _read_structured(path, kind, hints)
     try:
         pdf = open_pdf(path)
     except Exception as exc:  # pdfplumber raises several types for unreadable files
@@ -105,23 +115,49 @@ def read_document(path: Path, hints: dict | None = None) -> DocumentReading:
     return DocumentReading(pages, all_blocks, structure, n_pages, warnings)
 
 
+def _read_structured(path: Path, kind: str, hints: dict) -> DocumentReading:
+    """A Word document or web page: its own paragraphs, lists and tables, laid out on a virtual page."""
+    from .docx_reader import read_docx
+    from .html_reader import read_html
+
+    try:
+        content = read_docx(path) if kind == "docx" else read_html(path)
+    except (ValueError, KeyError, OSError, etree.LxmlError, zipfile.BadZipFile) as exc:
+        raise DocumentError("corrupt", f"unreadable {kind}: {exc}"[:200]) from None
+    if not content:
+        raise DocumentError("no_text", f"no text in the {kind} document")
+    pages, all_blocks = layout(content)
+    structure = read_structure(pages, all_blocks, hints)
+    warnings = list(structure.warnings)
+    if hints.get("pages"):
+        warnings.append(f"pages hint ignored: a {kind} document has no pages")
+    return DocumentReading(pages, all_blocks, structure, None, warnings, kind)
+
+
 def extract_document(path: Path, hints: dict | None = None) -> dict:
     """One PDF -> its interim record. `hints`: the manifest's analyst hints (levels, layout, grouping, pages)."""
     read = read_document(path, hints)
     structure = read.structure
-    indicators = [{"seq": seq, "page": r["block"].page, "bbox": r["block"].bbox, "level_label": r["level_label"],
+    indicators = [{"seq": seq, **_provenance(r["block"], read.format), "level_label": r["level_label"],
                    "level_rank": r["level_rank"], "area": r["area"], "domain": r["domain"], "text": r["block"].text}
                   for seq, r in enumerate(structure.rows) if r["block"].text]
     if not structure.levels:
         raise DocumentError("no_levels", "; ".join(read.warnings))
     if not indicators:
         raise DocumentError("no_indicators", "; ".join(read.warnings))
-    labels = [{"page": b.page, "bbox": b.bbox, "role": role, "text": b.text} for b, role in structure.labels]
+    labels = [{**_provenance(b, read.format), "role": role, "text": b.text} for b, role in structure.labels]
     summary, warnings = structure.summary(), list(read.warnings)
-    if structure.confidence < crosscheck.CHECK_BELOW:
+    if structure.confidence < crosscheck.CHECK_BELOW and read.format == "pdf":
         check = crosscheck.crosscheck(Path(path), read.pages, structure.rows)
         summary["confidence"], warning = crosscheck.adjust(structure.confidence, check)
         summary["crosscheck"] = crosscheck.summary(check)
         warnings += [warning] if warning else []
-    return {"document": Path(path).name, "pages": read.n_pages, "levels": structure.levels,
+    return {"document": Path(path).name, "format": read.format, "pages": read.n_pages, "levels": structure.levels,
             "indicators": indicators, "structure": summary, "labels": labels, "warnings": warnings}
+
+
+def _provenance(block: Block, kind: str) -> dict:
+    """Where a block is: page and box in a PDF; a locator (element path, table cell) in a Word document or page."""
+    if kind == "pdf":
+        return {"page": block.page, "bbox": block.bbox}
+    return {"page": None, "bbox": None, "locator": block.locator}

@@ -83,6 +83,7 @@ class Block:
         return max(f.bottom for f in self.lines) if self.lines else self._box[3]
 
     _box: tuple = field(default=(0, 0, 0, 0), repr=False)
+    locator: str = ""         # Word and web-page readers: where the block is in the source (no page geometry)
 
     @property
     def size(self) -> float:
@@ -92,7 +93,8 @@ class Block:
     def bold(self) -> bool:
         if not self.lines:
             return True
-        return all(f.bold for f in self.lines) or self.lead is not None
+        worded = [f for f in self.lines if any(ch.isalpha() for ch in f.text)]  # a line of "/" alone is no sign
+        return (bool(worded) and all(f.bold for f in worded)) or self.lead is not None
 
     @property
     def lead(self) -> tuple[str, str] | None:

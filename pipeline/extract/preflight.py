@@ -1,6 +1,7 @@
 """Checks that run before extraction, so a document that cannot be read fails fast with a plain reason.
 
-`check_file` looks only at the bytes (size, PDF header, end-of-file marker) and runs in the main process;
+`check_file` looks only at the bytes (size, kind of document, PDF header and end-of-file marker, a Word package's
+size unpacked) and runs in the main process;
 `check_pdf` opens the PDF (encryption, page tree, object nesting, text layer, page count) and runs in the
 document's worker process, under its time and memory limits. Both raise pipeline.errors.DocumentError.
 """
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import DocumentError
+from pipeline.extract.formats import sniff
 from pipeline.runner_limits import Limits  # noqa: F401  (re-exported)
 
 HEAD_BYTES = 1024  # the PDF header may follow a little junk; readers look this far
@@ -24,13 +26,25 @@ class PdfInfo:
     textless_pages: list[int] = field(default_factory=list)  # 1-based pages with no characters
 
 
-def check_file(path: Path, limits: Limits) -> None:
-    """Size, header and end marker: no PDF parsing."""
+def check_file(path: Path, limits: Limits) -> str:
+    """Size, kind of document (from the content) and, for a PDF, header and end marker; for a Word document its
+    package's size unpacked. Returns the kind: 'pdf', 'docx' or 'html'."""
     size = path.stat().st_size
     if size > limits.max_mb * 1024 * 1024:
         raise DocumentError("too_large", f"{size / 1024 / 1024:.1f} MB, the limit is {limits.max_mb:g} MB")
     if size == 0:
         raise DocumentError("not_pdf", "the file is empty")
+    kind = sniff(path)
+    if kind == "html" and size > limits.max_html_mb * 1024 * 1024:
+        raise DocumentError("too_large", f"a web page of {size / 1024 / 1024:.1f} MB, the limit is "
+                                         f"{limits.max_html_mb:g} MB")
+    if kind == "docx":
+        _check_package(path, limits)
+    if kind != "pdf":
+        if kind is None:
+            raise DocumentError("not_pdf", f"not a PDF, Word document (.docx) or web page (starts with "
+                                           f"{_head(path)!r})")
+        return kind
     with open(path, "rb") as handle:
         head = handle.read(HEAD_BYTES)
         handle.seek(max(0, size - TAIL_BYTES))
@@ -39,6 +53,31 @@ def check_file(path: Path, limits: Limits) -> None:
         raise DocumentError("not_pdf", f"no PDF header (starts with {head[:8]!r})")
     if b"%%EOF" not in tail:
         raise DocumentError("corrupt", "the file ends without a %%EOF marker; truncated download?")
+    return kind
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(8)
+
+
+def _check_package(path: Path, limits: Limits) -> None:
+    """A Word document's zip: a bounded number of parts whose declared sizes stay within the limit (a zip bomb
+    declares or expands to far more)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            entries = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DocumentError("corrupt", f"not a readable Word package: {exc}") from None
+    if len(entries) > limits.max_zip_entries:
+        raise DocumentError("too_large", f"{len(entries)} parts in the Word package, the limit is "
+                                         f"{limits.max_zip_entries}")
+    unpacked = sum(e.file_size for e in entries)
+    if unpacked > limits.max_unzipped_mb * 1024 * 1024:
+        raise DocumentError("too_large", f"the Word package unpacks to {unpacked / 1024 / 1024:.0f} MB, the "
+                                         f"limit is {limits.max_unzipped_mb:g} MB (a zip bomb?)")
 
 
 def check_pdf(path: Path, limits: Limits) -> PdfInfo:

@@ -29,6 +29,7 @@ from typing import Any
 
 import pipeline
 from pipeline.errors import REASONS, DocumentError
+from pipeline.extract.formats import sniff
 from pipeline.extract.preflight import Limits, check_file, check_pdf, classify
 from pipeline.extract.structure import LOW_CONFIDENCE
 from pipeline.manifest import MANIFEST_NAME, Document, inventory, sha256_file
@@ -155,14 +156,15 @@ def _extract_in_worker(path: str, limits: Limits, hints: dict) -> dict:
     import pipeline.extract as extract
 
     try:
-        info = check_pdf(Path(path), limits)
+        info = check_pdf(Path(path), limits) if sniff(Path(path)) == "pdf" else None
         record = extract.extract_document(Path(path), hints)
     except MemoryError:
         raise
     except Exception as exc:
         error = classify(exc)
         return {"status": "failed", "reason": error.reason, "detail": error.detail}
-    return {"status": "ok", "record": record, "pages": info.pages, "textless": info.textless_pages}
+    return {"status": "ok", "record": record, "pages": info.pages if info else record.get("pages"),
+            "textless": info.textless_pages if info else []}
 
 
 def _accept(result: DocResult, outcome: Outcome) -> None:
