@@ -3,9 +3,10 @@ each with its element path as locator.
 
 Parsed with lxml's HTML parser; nothing is executed or fetched (scripts, styles, frames, forms are dropped).
 Site furniture is not content: navigation, banners, footers, sidebars ("Related pages", "Downloads"), cookie
-banners, breadcrumbs, skip links, search forms, hidden elements and lists made only of links are left out; when
-the page marks its main content (<main>, role="main", <article>) only that is read. Weight, size and vertical
-writing come from the tags and from the page's own CSS (simple selectors in <style> and style attributes).
+banners, breadcrumbs, skip links, search forms and lists made only of links are left out; hidden content is kept
+(collapsed accordion panels hold levels as often as anything else). When the page marks its main content (<main>,
+role="main", <article>) only that is read. Weight, size and vertical writing come from the tags and from the
+page's own CSS (simple selectors in <style> and style attributes).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import lxml.html
 
 from .content import Cell, Para, Run, Table
 
-DROP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe", "button",
-        "svg", "canvas", "select", "input", "textarea", "object", "embed", "head", "title", "meta", "link"}
+DROP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe", "svg",
+        "canvas", "select", "input", "textarea", "object", "embed", "head", "title", "meta", "link"}
 FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog"}
 FURNITURE_NAMES = re.compile(r"cookie|consent|breadcrumb|crumbs|sidebar|skip|navbar|menu|site-header|site-footer|"
                              r"related|share|social|toolbar|pagination", re.IGNORECASE)
@@ -32,9 +33,9 @@ BASE_SIZE = 12.0
 
 def read_html(path: Path) -> list[Para | Table]:
     root = lxml.html.fromstring(Path(path).read_bytes())
-    styles = _Styles(root)
+    styles = _Styles(root)  # before <style> goes with the rest of what is not content
     for el in list(root.iter()):
-        if isinstance(el.tag, str) and el.getparent() is not None and _furniture(el, styles):
+        if isinstance(el.tag, str) and el.getparent() is not None and _furniture(el):
             el.drop_tree()
     main = root.xpath("//main | //*[@role='main']") or root.xpath("//article") or root.xpath("//body") or [root]
     reader = _Reader(root.getroottree(), styles)
@@ -43,12 +44,12 @@ def read_html(path: Path) -> list[Para | Table]:
     return reader.out
 
 
-def _furniture(el, styles: "_Styles") -> bool:
-    if el.tag in DROP or el.get("role") in FURNITURE_ROLES or el.get("aria-hidden") == "true" or el.get("hidden") is not None:
+def _furniture(el) -> bool:
+    """Site furniture, by tag, role or name. Hidden content is kept: a saved page's collapsed accordion panels
+    (hidden until clicked) hold the levels as often as anything else does."""
+    if el.tag in DROP or el.get("role") in FURNITURE_ROLES:
         return True
     if FURNITURE_NAMES.search(f"{el.get('class', '')} {el.get('id', '')}") and el.tag not in ("main", "body", "html"):
-        return True
-    if styles.declared(el).get("display") == "none":
         return True
     return el.tag in ("ul", "ol") and _only_links(el)
 

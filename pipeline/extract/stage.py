@@ -242,8 +242,8 @@ def _write_outputs(out: Path, results: list[DocResult], missing: list[DocResult]
     atomic_write_json(interim / RUN_FILE, {"documents": rows})
 
 
-INTERIM_COLUMNS = ("document", "framework", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "seq",
-                       "level_label", "level_rank", "area", "domain", "text")
+INTERIM_COLUMNS = ("document", "framework", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "locator",
+                   "seq", "level_label", "level_rank", "area", "domain", "text")
 
 
 def write_interim_table(records: list[dict], path: Path) -> None:
@@ -255,7 +255,8 @@ def write_interim_table(records: list[dict], path: Path) -> None:
         for item in sorted(record["indicators"], key=lambda i: i.get("seq", 0)):
             bbox = list(item.get("bbox") or [None] * 4)[:4]
             writer.writerow([record["document"], record["framework"], _cell(item.get("page")),
-                             *(_cell(v) for v in bbox), _cell(item.get("seq")), _cell(item.get("level_label")),
+                             *(_cell(v) for v in bbox), _cell(item.get("locator")), _cell(item.get("seq")),
+                             _cell(item.get("level_label")),
                              _cell(item.get("level_rank")), _cell(item.get("area")), _cell(item.get("domain")),
                              _cell(item.get("text"))])
     atomic_write_text(path, buffer.getvalue())
