@@ -140,7 +140,8 @@ def threshold_grid_pdf(path: Path, level_labels: list[str]) -> Path:
         for area, names in AREAS.items():
             cells = [[Paragraph(name, CELL_BOLD), _bullets(domains[name], CELL)] for name in names]
             grid = [cells[i:i + 2] + [[]] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
-            story += [Paragraph(area, H2), Table(grid, colWidths=[247, 247], style=[("VALIGN", (0, 0), (-1, -1), "TOP")])]
+            table = Table(grid, colWidths=[247, 247], style=[("VALIGN", (0, 0), (-1, -1), "TOP")])
+            story += [Paragraph(area, H2), table]
         story.append(PageBreak())
     _appendix(story)
     return _build(path, story)

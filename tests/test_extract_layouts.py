@@ -98,7 +98,8 @@ def test_bullet_glyphs_ligatures_and_hyphenation_are_cleaned():
     assert clean_text("(cid:127) Homeless – or imminent") == "Homeless – or imminent"
     assert clean_text("ﬁnancial diﬃculties") == "financial difficulties"
     assert join_lines(["Develop-", "ment delayed"]) == "Development delayed"
-    assert join_lines(["Developing independent and self-", "care skills"]) == "Developing independent and self-care skills"
+    wrapped = join_lines(["Developing independent and self-", "care skills"])
+    assert wrapped == "Developing independent and self-care skills"
     for text in ("Homeless – or imminent", "Parents/carers able to manage"):
         assert clean_text(clean_text(text)) == clean_text(text)
 

@@ -70,7 +70,8 @@ class _Reader:
 
     def paragraph(self, p, where: str) -> Para | None:
         ppr = p.find(qn("w:pPr"))
-        style_id = ppr.find(qn("w:pStyle")).get(qn("w:val")) if ppr is not None and ppr.find(qn("w:pStyle")) is not None else None
+        pstyle = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        style_id = pstyle.get(qn("w:val")) if pstyle is not None else None
         runs = [run for r in p.iter(qn("w:r")) if (run := self._run(r, style_id)) is not None]
         if not "".join(r.text for r in runs).strip():
             return None
@@ -134,7 +135,8 @@ class _Reader:
                     above[c + j] = cell
                 c += span
         grid = tbl.find(qn("w:tblGrid"))
-        widths = [float(_int(col, None, 0, attr="w:w")) for col in grid.findall(qn("w:gridCol"))] if grid is not None else []
+        columns = grid.findall(qn("w:gridCol")) if grid is not None else []
+        widths = [float(_int(col, None, 0, attr="w:w")) for col in columns]
         n_cols = max([cell.col + cell.colspan for cell in cells], default=0)
         return Table(cells, len(rows), n_cols, where, widths if len(widths) == n_cols else [])
 

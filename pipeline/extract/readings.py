@@ -41,7 +41,7 @@ class Reading:
     level_of: dict[int, str]                  # id(item) -> level key
     rest_of: dict[int, str] = field(default_factory=dict)   # id(item) -> grouping printed after the level prefix
     carriers: dict[int, str] = field(default_factory=dict)  # id(block printing a level or column title) -> its key
-    floor_of: dict[int, tuple[int, float]] = field(default_factory=dict)  # columns: id(item) -> its header's (page, bottom)
+    floor_of: dict[int, tuple[int, float]] = field(default_factory=dict)  # columns: id(item) -> header (page, bottom)
     style: Style | None = None                # sections: the level heading class
     nested: set = field(default_factory=set)  # sections: more prominent heading classes inside its sections
     bands: list[list[Block]] = field(default_factory=list)  # columns: the level header bands
