@@ -33,7 +33,6 @@ FEW_INDICATORS = 10
 # the manifest's `layout:` hint -> the kind of reading it implies
 LAYOUT_KINDS = {"level_grid": "sections", "level_tables": "sections", "list": "sections",
                 "matrix": "columns", "domain_sections": "columns"}
-GROUPINGS = ("area+domain", "area", "domain", "none")
 
 
 def _norm(text: str) -> str:
