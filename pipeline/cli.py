@@ -226,8 +226,8 @@ def inspect(document: Annotated[Path, typer.Argument(help="A PDF: a path, or a f
              f"agreement {check['agreement']}")
     for warning in result["warnings"]:
         typer.secho(f"  warning: {warning}", fg=typer.colors.YELLOW)
-    for png in result["pngs"]:
-        echo(f"picture: {png}")
+    for written in result["pngs"]:
+        echo(f"{'outline' if written.endswith('.txt') else 'picture'}: {written}")
 
 
 @app.command("run")

@@ -56,6 +56,16 @@ def test_inspect_command_prints_the_reading_and_writes_pictures(tmp_path):
     assert (tmp_path / "synth-20__matrix__v16-page-005.png").is_file()
 
 
+def test_a_web_page_is_inspected_as_an_outline_with_locators(tmp_path):
+    page = ROOT / "tests" / "data" / "corpus" / "dev_html" / "milton-keynes__level_grid__h5.html"
+    result = inspect_document(page, tmp_path)
+    outline = (tmp_path / "milton-keynes__level_grid__h5-outline.txt").read_text(encoding="utf-8")
+    assert result["pngs"] == [str(tmp_path / "milton-keynes__level_grid__h5-outline.txt")]
+    assert "  - [L1 Universal] Good height/weight    @ /html/body/" in outline
+    assert "  - [left out] The child's welfare is paramount" in outline  # an introduction bullet
+    assert "[domain] Health    @ /html/body/" in outline
+
+
 def test_inspect_command_names_a_missing_document(tmp_path):
     done = subprocess.run([sys.executable, "-m", "pipeline.cli", "inspect", "nowhere.pdf", "--raw-docs",
                            str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=120)

@@ -29,15 +29,23 @@ CELL = (0, 160, 160)
 
 def inspect_document(path: Path, out_dir: Path, pages: list[int] | None = None, hints: dict | None = None,
                      resolution: int = 100) -> dict:
-    """Write one PNG per page (all pages with bullets or labels, or `pages`) to `out_dir`; return what was read
-    (reading, confidence, levels, warnings) and the PNG paths."""
+    """Write one PNG per page (all pages with bullets or labels, or `pages`) to `out_dir` (for a Word document or
+    web page, an outline of what was read, with locators); return what was read (reading, confidence, levels,
+    warnings) and the files written."""
     read = read_document(path, hints)  # DocumentError for a document that cannot be read at all
     structure = read.structure
-    check = crosscheck(Path(path), read.pages, structure.rows, pages) if structure.rows else None
     placed = {id(r["block"]): r["level_rank"] for r in structure.rows}
     roles = {id(b): role for b, role in structure.labels}
-    wanted = sorted(set(pages or []) or {b.page for b in read.blocks if b.kind == "item" or id(b) in roles})
     out_dir.mkdir(parents=True, exist_ok=True)
+    result = {"document": Path(path).name, "reading": structure.reading, "confidence": structure.confidence,
+              "alternatives": structure.alternatives, "levels": structure.levels,
+              "indicators": len(structure.rows), "warnings": read.warnings, "crosscheck": None, "pngs": []}
+    if read.format != "pdf":  # no pages to draw: an outline of what was read, with locators
+        outline = out_dir / f"{Path(path).stem}-outline.txt"
+        outline.write_text(_outline(read.blocks, placed, roles, structure.levels), encoding="utf-8")
+        return result | {"pngs": [str(outline)]}
+    check = crosscheck(Path(path), read.pages, structure.rows, pages) if structure.rows else None
+    wanted = sorted(set(pages or []) or {b.page for b in read.blocks if b.kind == "item" or id(b) in roles})
     pngs = []
     import pdfplumber
 
@@ -58,10 +66,23 @@ def inspect_document(path: Path, out_dir: Path, pages: list[int] | None = None, 
             png = out_dir / f"{Path(path).stem}-page-{number:03d}.png"
             _with_legend(image.annotated, structure.levels).save(str(png), format="PNG")
             pngs.append(png)
-    return {"document": Path(path).name, "reading": structure.reading, "confidence": structure.confidence,
-            "alternatives": structure.alternatives, "levels": structure.levels,
-            "indicators": len(structure.rows), "warnings": read.warnings, "crosscheck": summary(check),
-            "pngs": [str(p) for p in pngs]}
+    return result | {"crosscheck": summary(check), "pngs": [str(p) for p in pngs]}
+
+
+def _outline(blocks, placed: dict[int, int], roles: dict[int, str], levels: list[dict]) -> str:
+    """A Word document or web page as read, one line per block: its part (level N, area, domain, left out,
+    label), its text and its locator."""
+    names = {lv["rank"]: lv["label"] for lv in levels}
+    lines = []
+    for b in blocks:
+        if b.kind == "item":
+            part = f"L{placed[id(b)]} {names[placed[id(b)]][:20]}" if id(b) in placed else "left out"
+            lines.append(f"  - [{part}] {b.text}    @ {b.locator}")
+        elif id(b) in roles:
+            lines.append(f"[{roles[id(b)]}] {b.text}    @ {b.locator}")
+        else:
+            lines.append(f"[text] {b.text[:100]}")
+    return "\n".join(lines) + "\n"
 
 
 def _draw_block(image, block, level_rank: int | None, role: str | None) -> None:
