@@ -198,3 +198,35 @@ def qualifications_pdf(path: Path) -> Path:
                                                          f"Diplomas at level {n}"])]
     return _build(path, story)
 
+
+def letter_spaced_pdf(path: Path, level_labels: list[str]) -> Path:
+    """Headings set with letter spacing (tracking), as designed documents often do, over plain bullets."""
+    from reportlab.pdfgen import canvas
+
+    page = canvas.Canvas(str(path), pagesize=A4)
+    y = 780.0
+
+    def line(x: float, text: str, font: str, size: float, spacing: float = 0.0) -> None:
+        label = page.beginText(x, y)
+        label.setFont(font, size)
+        label.setCharSpace(spacing)
+        label.textLine(text)
+        page.drawText(label)
+
+    for label, domains in zip(level_labels, LEVELS.values()):
+        line(50, label.upper(), "Helvetica-Bold", 14, 2.5)
+        y -= 24
+        for domain, texts in domains.items():
+            line(50, domain.upper(), "Helvetica-Bold", 10, 1.8)
+            y -= 16
+            for text in texts:
+                line(56, "\u2022", "Helvetica", 9.5)
+                line(68, text, "Helvetica", 9.5)
+                y -= 14
+        y -= 10
+        if y < 200:
+            page.showPage()
+            y = 780.0
+    page.save()
+    return path
+

@@ -141,6 +141,14 @@ def test_reportlab_matrix_with_header_row_repeated_and_area_rows(tmp_path):
     assert not set(rows_by_text) & set(docgen.CONTACTS + docgen.INTRO_BULLETS)  # the appendix is no column
 
 
+def test_letter_spaced_headings_are_read_as_words(tmp_path):
+    record = extract_document(docgen.letter_spaced_pdf(tmp_path / "tracked.pdf", SEED_LEVELS))
+    assert [lv["label"] for lv in record["levels"]] == ["UNIVERSAL", "EARLY HELP", "TARGETED", "SPECIALIST"]
+    texts = {r["text"]: r for r in record["indicators"]}
+    assert _context(texts["Non-organic failure to thrive"]) == ("SPECIALIST", "", "HEALTH")
+    assert _context(texts["Attends school / college regularly"]) == ("UNIVERSAL", "", "LEARNING")
+
+
 @pytest.mark.parametrize("build", [docgen.report_pdf, docgen.statistics_pdf, docgen.form_pdf,
                                    docgen.qualifications_pdf],
                          ids=["annual report", "statistics tables", "referral form", "eight numbered levels"])

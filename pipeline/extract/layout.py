@@ -197,8 +197,9 @@ def fragments(page: Page) -> list[Fragment]:
     out: list[Fragment] = []
     for row in rows:
         current = [row[0]]
+        tracking = max(w.tracking for w in row)  # a letter-spaced line sets its words further apart
         for prev, w in zip(row, row[1:]):
-            gap = w.x0 - prev.x1
+            gap = w.x0 - prev.x1 - 2 * tracking
             size = max(prev.size, w.size)
             if len(current) == 1 and glyph_kind(prev.text, prev.font) == "mark" and gap <= 2.5 * w.size:
                 split = False  # a bullet mark stays with its text

@@ -20,6 +20,7 @@ class Word:
     font: str
     size: float
     colour: tuple = ()
+    tracking: float = 0.0     # extra space between letters of letter-spaced text (points)
 
     @property
     def bold(self) -> bool:
@@ -100,8 +101,39 @@ def _upright_words(page) -> list[Word]:
     upright = page.filter(lambda o: o.get("object_type") != "char" or o.get("upright", True))
     words = upright.extract_words(x_tolerance=1.5, y_tolerance=2.5, keep_blank_chars=False,
                                   use_text_flow=False, extra_attrs=["fontname", "size"], return_chars=True)
-    return [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w["fontname"].split("+")[-1], round(w["size"], 1),
-                 _colour(w["chars"][0]) if w.get("chars") else ()) for w in words]
+    return _join_letter_spaced([Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w["fontname"].split("+")[-1],
+                                     round(w["size"], 1), _colour(w["chars"][0]) if w.get("chars") else ())
+                                for w in words])
+
+
+def _join_letter_spaced(words: list[Word]) -> list[Word]:
+    """Letter-spaced (tracked) text comes out one letter a word ("L E V E L"): join runs of three or more single
+    letters on one line whose gaps stay under half an em; the wider gap of a space still separates words."""
+    out: list[Word] = []
+    run: list[Word] = []
+
+    def flush() -> None:
+        if len(run) >= 3:
+            gaps = [b.x0 - a.x1 for a, b in zip(run, run[1:])]
+            out.append(Word("".join(w.text for w in run), run[0].x0, run[-1].x1, min(w.top for w in run),
+                            max(w.bottom for w in run), run[0].font, run[0].size, run[0].colour,
+                            sum(gaps) / len(gaps)))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for w in words:
+        if len(w.text) == 1 and run and abs(w.top - run[-1].top) < 0.3 * w.size \
+                and 0 <= w.x0 - run[-1].x1 < 0.5 * w.size and w.font == run[-1].font:
+            run.append(w)
+            continue
+        flush()
+        if len(w.text) == 1:
+            run.append(w)
+        else:
+            out.append(w)
+    flush()
+    return out
 
 
 def _rotated_runs(chars: list[dict]) -> list[tuple[bool, list[dict]]]:
