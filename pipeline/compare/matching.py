@@ -81,15 +81,17 @@ class Cues:
     level_one_prior: int
 
 
+def _yaml(path: Path) -> dict:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+
+
 def _phrases(items: Iterable) -> frozenset[tuple[str, ...]]:
     return frozenset(words(str(item)) for item in items or () if words(str(item)))
 
 
 @lru_cache(maxsize=1)
 def cues() -> Cues:
-    themes = yaml.safe_load(THEMES_FILE.read_text(encoding="utf-8")) or {}
-    quals = yaml.safe_load(QUALIFIERS_FILE.read_text(encoding="utf-8")) or {}
-    mine = yaml.safe_load((DATA / "matching.yaml").read_text(encoding="utf-8")) or {}
+    themes, quals, mine = _yaml(THEMES_FILE), _yaml(QUALIFIERS_FILE), _yaml(DATA / "matching.yaml")
     pol = themes.get("polarity") or {}
 
     def graded(block: dict) -> tuple[dict[tuple[str, ...], str], tuple[str, ...]]:
@@ -282,6 +284,23 @@ def conflicts(a: Signature, b: Signature) -> list[str]:
                 (child_theme in b.themes and adult_theme in a.themes and adult_theme not in b.themes):
             out.append("the child against a parent")
             break
+    return out
+
+
+def query_conflicts(query: Signature, row: Signature) -> list[str]:
+    """Why an indicator does not answer a free-text query: only what the query states counts (a query that
+    names no frequency accepts every frequency; "persistent truanting" refuses "occasional truanting")."""
+    out = []
+    if query.polarity and query.polarity * row.polarity < 0:
+        out.append("a strength against a concern")
+    for name in ("severity", "frequency", "age"):
+        mine, theirs = getattr(query, name), getattr(row, name)
+        if mine and mine != theirs:
+            out.append(f"{name} {mine} vs {theirs or 'unqualified'}")
+    if query.durations and query.durations != row.durations:
+        out.append("different durations")
+    if query.certainty and not row.certainty:
+        out.append("the thing itself, not a risk of it")
     return out
 
 
