@@ -30,7 +30,8 @@ def built(tmp_path_factory):
 
 
 def _columns(db, table):
-    return {row[1]: {"type": row[2], "notnull": row[3], "pk": row[5]} for row in db.execute(f"PRAGMA table_info({table})")}
+    return {row[1]: {"type": row[2], "notnull": row[3], "pk": row[5]}
+            for row in db.execute(f"PRAGMA table_info({table})")}
 
 
 def test_every_table_with_declared_types_keys_and_indexes(built):

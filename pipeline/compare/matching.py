@@ -124,7 +124,8 @@ def cues() -> Cues:
         not_grading=_phrases(mine.get("not_grading")),
         markers=_phrases(mine.get("markers")),
         duration=re.compile(rf"\b(?:({below}|{above}|at least|up to)\s+)?{number}\s+({units})\b"),
-        age=re.compile(rf"\b(?:aged\s+|age of\s+)?({below}|{above})\s+(?:the\s+age\s+of\s+)?{number}\b(?!\s+(?:{units}))"),
+        age=re.compile(rf"\b(?:aged\s+|age of\s+)?({below}|{above})\s+(?:the\s+age\s+of\s+)?{number}\b"
+                       rf"(?!\s+(?:{units}))"),
         numbers=numbers, adult_of=adult_of, level_one_prior=int(mine.get("level_one_prior", 2)))
 
 
@@ -170,7 +171,8 @@ def lexical_polarity(text: str) -> int:
     negations = _spans(tokens, c.negation)
     diminished = negations + _spans(tokens, c.diminishers)  # "low aspirations", "lack of positive role models"
     score = 0
-    for spans, sign, flippers in ((_spans(tokens, c.positive), -1, diminished), (_spans(tokens, c.risk), +1, negations)):
+    cued = ((_spans(tokens, c.positive), -1, diminished), (_spans(tokens, c.risk), +1, negations))
+    for spans, sign, flippers in cued:
         for start, _ in spans:
             flipped = any(end <= start and start - end < c.window for _, end in flippers)
             score += -sign if flipped else sign
