@@ -202,22 +202,27 @@ def _fts_rows(tables: Mapping[str, Any]) -> Iterable[tuple]:
         yield rowid, row.get("text") or "", row.get("text_normalised") or "", words, grouping
 
 
-def _write(db: sqlite3.Connection, tables: Mapping[str, Any]) -> None:
+def _write(db: sqlite3.Connection, tables: Mapping[str, Any], strict: bool) -> list[str]:
     specs = {name: t.spec for name, t in tables.items()}
     names = set(specs)
     db.execute("PRAGMA page_size = 4096")
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
     db.execute("BEGIN")
+    problems: list[str] = []
     for name, table in tables.items():
         spec = specs[name]
         db.execute(create_table_sql(spec, names))
         marks = ", ".join("?" for _ in spec.fields)
-        sql = f"INSERT INTO {_q(name)} VALUES ({marks})"
+        sql = f"INSERT {'' if strict else 'OR IGNORE '}INTO {_q(name)} VALUES ({marks})"
         try:
             db.executemany(sql, ([_value(f, row.get(f.name)) for f in spec.fields] for row in table.rows))
         except sqlite3.Error as exc:
             raise SqliteExportError(f"{SQLITE_NAME}: table {name}: {exc}") from None
+        kept = db.execute(f"SELECT count(*) FROM {_q(name)}").fetchone()[0]
+        if kept != len(table.rows):
+            problems.append(f"table {name}: {len(table.rows) - kept} row(s) break its primary key or a required "
+                            f"column and were left out")
         for statement in index_sql(spec, names):
             db.execute(statement)
     if "indicators" in tables:
@@ -229,29 +234,37 @@ def _write(db: sqlite3.Connection, tables: Mapping[str, Any]) -> None:
         db.execute(statement)
     db.execute(f"PRAGMA user_version = {int(load_dataset().get('schema_major', 1))}")
     db.execute("COMMIT")
-    problems = db.execute("PRAGMA foreign_key_check").fetchall()
-    if problems:
-        table, rowid, parent, _ = problems[0]
-        raise SqliteExportError(f"{SQLITE_NAME}: {len(problems)} row(s) refer to missing rows, e.g. {table} row "
-                                f"{rowid} -> {parent}")
+    dangling = db.execute("PRAGMA foreign_key_check").fetchall()
+    if dangling:
+        table, rowid, parent, _ = dangling[0]
+        problems.append(f"{len(dangling)} row(s) refer to missing rows, e.g. {table} row {rowid} -> {parent}")
+    if problems and strict:
+        raise SqliteExportError(f"{SQLITE_NAME}: " + "; ".join(problems))
     db.execute("VACUUM")
+    return problems
 
 
-def write_sqlite(tables: Mapping[str, Any], folder: Path) -> Path:
+def write_sqlite(tables: Mapping[str, Any], folder: Path, *, strict: bool = False) -> Path:
     """Write folder/threshold.sqlite from the release's tables (name -> Table with .spec and typed .rows, in
-    publishing order). Atomic (temporary file, then rename); raises SqliteExportError on a key violation."""
+    publishing order). Atomic (temporary file, then rename).
+
+    Data that break a key (a duplicate id, an empty required column, a dangling reference) are the validation
+    gate's to refuse, with its own message: by default the rows that cannot be stored are left out with a warning
+    on stderr (the gate then refuses the release); strict=True raises SqliteExportError instead."""
     folder = Path(folder)
     target = folder / SQLITE_NAME
     tmp = folder / f".{SQLITE_NAME}.tmp"
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp, isolation_level=None)
     try:
-        _write(db, tables)
+        problems = _write(db, tables, strict)
     except BaseException:
         db.close()
         tmp.unlink(missing_ok=True)
         raise
     db.close()
+    for problem in problems:
+        print(f"publish: {SQLITE_NAME}: {problem}", file=sys.stderr)
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(tmp, target)
@@ -388,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     tables = release_tables(out)
     target = out / ".cache" / "sqlite"
     target.mkdir(parents=True, exist_ok=True)
-    print(write_sqlite(tables, target))
+    print(write_sqlite(tables, target, strict=True))
     print(write_datasette_metadata(tables, target))
     return 0
 
