@@ -134,8 +134,8 @@ class Signature:
     """What must agree for two bullets to be the same indicator."""
 
     polarity: int                   # +1 a concern, -1 a strength, 0 cannot tell
-    severity: str                   # strongest severity word's grade ("" none)
-    frequency: str                  # strongest frequency word's grade ("" none)
+    severity: str                   # the severity grades the text names, "+"-joined ("mild+severe"; "" none)
+    frequency: str                  # the frequency grades the text names ("occasional", ...; "" none)
     age: str                        # age condition, e.g. "under 13" ("" none)
     durations: frozenset[str]       # "less than 6 weeks", ...
     certainty: bool                 # a risk / suspicion / likelihood of something rather than the thing
