@@ -6,7 +6,10 @@ peak memory (sum of the tree's resident set sizes, sampled every 20 ms) and the 
 The 10x copy gives every file a distinct name and distinct bytes, so nothing is served from a cache or skipped as
 a duplicate; cost should grow linearly. The yardstick is pdfplumber's own extract_tables on the same pages with as
 many processes; camelot's cross-check (run inside extraction for low-confidence documents with ruled tables) is
-reported on its own. Normalising the dev corpus is timed too.
+reported on its own. Normalising the dev corpus is timed too, then the dev corpus is compared and published and
+`threshold lookup` is timed on that release: the SQLite file's build, and each query as a user runs it (a fresh
+`threshold lookup` process, imports included) and as a library call. Target: every query under 1 s.
+`bench/bench.py --lookup-only OUT` times lookup alone on an already published OUT.
 Results are printed and written to bench/results.json (not committed).
 Targets on the 2-core build machine: <= 0.25 s per page, <= 1 GiB peak, <= 1.5x pdfplumber's extract_tables.
 """
@@ -64,6 +67,66 @@ start = time.perf_counter()
 run_normalise(Path(sys.argv[1]), Path(sys.argv[2]))
 print(json.dumps({"seconds": time.perf_counter() - start}))
 """
+
+
+PUBLISH = """
+import json, sys, time
+from pathlib import Path
+from pipeline.compare import run_compare
+from pipeline.publish import run_publish
+start = time.perf_counter()
+run_compare(Path(sys.argv[2]))
+run_publish(Path(sys.argv[1]), Path(sys.argv[2]))
+print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+LOOKUP_QUERIES = ["persistent truanting", "domestic abuse at home", "young carer looking after a parent",
+                  "no substance misuse", "missing from home", "NEET for more than six weeks",
+                  "sexual activity under 13", "parent in prison", "homeless family", "low level anti-social behaviour"]
+TARGET_LOOKUP_S = 1.0
+
+LOOKUP_LIBRARY = """
+import json, sys, time
+from pathlib import Path
+start = time.perf_counter()
+from pipeline.lookup import database, lookup
+imported = time.perf_counter() - start
+out = Path(sys.argv[1])
+t = time.perf_counter(); database(out); index = time.perf_counter() - t
+times = []
+for query in sys.argv[2:]:
+    t = time.perf_counter()
+    lookup(out, query)
+    times.append(time.perf_counter() - t)
+print(json.dumps({"import": imported, "index": index, "times": times}))
+"""
+
+
+def bench_lookup(out: Path, queries: list[str] = LOOKUP_QUERIES) -> dict:
+    """threshold lookup on a published release: index build (only when the release has no threshold.sqlite),
+    each query as a library call, and as a fresh CLI process (what a user waits for)."""
+    library = run_measured(LOOKUP_LIBRARY, str(out), *queries)
+    threshold = Path(sys.executable).with_name("threshold")
+    cli = []
+    for query in queries:
+        start = time.perf_counter()
+        subprocess.run([str(threshold), "lookup", query, "--out", str(out)], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cli.append(time.perf_counter() - start)
+    return {"queries": len(queries), "frameworks_searched": "all", "index_seconds": round(library["index"], 3),
+            "library_max_seconds": round(max(library["times"]), 3),
+            "library_mean_seconds": round(sum(library["times"]) / len(queries), 3),
+            "cli_max_seconds": round(max(cli), 3), "cli_mean_seconds": round(sum(cli) / len(cli), 3),
+            "target_seconds": TARGET_LOOKUP_S, "has_sqlite_in_release": (out / "threshold.sqlite").is_file()}
+
+
+def report_lookup(row: dict) -> None:
+    verdict = "ok" if row["cli_max_seconds"] <= row["target_seconds"] else "OVER TARGET"
+    where = "threshold.sqlite" if row["has_sqlite_in_release"] else f"index built in {row['index_seconds']:.2f} s"
+    print(f"{'lookup':>10}: {row['queries']} queries over every framework ({where}); a fresh `threshold lookup` "
+          f"process takes {row['cli_mean_seconds']:.2f} s on average, {row['cli_max_seconds']:.2f} s at most "
+          f"[{verdict}, target {row['target_seconds']:.0f} s]; the library call {row['library_mean_seconds']:.3f} s "
+          f"(max {row['library_max_seconds']:.3f} s)")
 
 
 def count_pages(folder: Path) -> int:
@@ -184,7 +247,13 @@ def main() -> int:
     parser.add_argument("--times", type=int, default=10, help="copies of the corpus for the scaling run")
     parser.add_argument("--corpus", type=Path, default=DEV)
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--lookup-only", type=Path, metavar="OUT",
+                        help="only time `threshold lookup` on the release already published in OUT")
     args = parser.parse_args()
+    if args.lookup_only:
+        row = bench_lookup(args.lookup_only.resolve())
+        report_lookup(row)
+        return 1 if (args.strict and row["cli_max_seconds"] > TARGET_LOOKUP_S) else 0
 
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} (shared machines vary)")
     results = {"python": platform.python_version(), "cpus": os.cpu_count(), "jobs": args.jobs,
@@ -211,6 +280,14 @@ def main() -> int:
         else:
             verdict = "ok" if normalise["seconds"] <= normalise["target_seconds"] else "OVER TARGET"
             print(f"{'normalise':>10}: {normalise['seconds']:.2f} s after imports [{verdict}, target 5 s]")
+            try:
+                published = run_measured(PUBLISH, str(args.corpus), str(tmp / "out-dev"))
+                print(f"{'publish':>10}: compare + publish of the dev corpus in {published['seconds']:.1f} s")
+                results["lookup"] = bench_lookup(tmp / "out-dev")
+                report_lookup(results["lookup"])
+            except (SystemExit, subprocess.CalledProcessError) as exc:
+                results["lookup"] = {"error": str(exc)[:500]}
+                print(f"{'lookup':>10}: failed: {str(exc)[:500]}")
         copies = tmp / "copies"
         copies.mkdir()
         make_copies(args.corpus, copies, args.times)
@@ -225,6 +302,7 @@ def main() -> int:
     print(f"written {RESULTS.relative_to(ROOT)}")
     missed = any(r["seconds_per_page"] > TARGET_S_PER_PAGE or r["peak_mb"] > TARGET_PEAK_MB
                  for r in (results["dev"], big)) or results["vs_pdfplumber"] > TARGET_VS_PDFPLUMBER
+    missed = missed or results.get("lookup", {}).get("cli_max_seconds", 0) > TARGET_LOOKUP_S
     return 1 if (missed and args.strict) else 0
 
 

@@ -230,6 +230,33 @@ def inspect(document: Annotated[Path, typer.Argument(help="A PDF: a path, or a f
         echo(f"{'outline' if written.endswith('.txt') else 'picture'}: {written}")
 
 
+@app.command()
+def lookup(text: Annotated[str, typer.Argument(help="A free-text description of a need, e.g. \"persistent "
+                                                   "truanting\" or \"young carer for a parent with mental "
+                                                   "ill health\".")],
+           out: Out = Path("extracted"),
+           framework: Annotated[Optional[list[str]], typer.Option("--framework", "-f", help="Only this framework "
+                                                                  "(repeat the option for several).")] = None,
+           top: Annotated[int, typer.Option("--top", "-n", min=1, help="Indicators shown per framework.")] = 3,
+           as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False) -> None:
+    """Which level, where? The closest indicators in every published framework.
+
+    For each framework's current document: the indicators closest in meaning to TEXT, each with its local
+    level, canonical level, area / domain, page (or locator) and a score (0-1), then one line saying where the
+    frameworks agree or differ. Reads OUT/threshold.sqlite (full-text index, the normaliser's themes and lemmas,
+    rapidfuzz re-ranking; no model). An indicator that contradicts what TEXT states (a strength for a concern,
+    another frequency, age or duration) is marked "not quite"."""
+    import json as _json
+
+    from pipeline.lookup import LookupError_, lookup as run_lookup, render
+
+    try:
+        result = run_lookup(out, text, frameworks=framework, top=top)
+    except LookupError_ as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    typer.echo(_json.dumps(result, ensure_ascii=False, indent=1) if as_json else render(result))
+
+
 @app.command("run")
 def run_all(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), jobs: Jobs = 2,
             no_cache: NoCache = False, progress: Progress = True, timeout: Timeout = _D.timeout_s,

@@ -6,7 +6,7 @@ import pytest
 from test_compare_support import frame, make_rows, truth_rows
 
 from pipeline.compare.io import load_settings
-from pipeline.compare.matching import level_disagreements, top_matches
+from pipeline.compare.matching import conflicts, level_disagreements, signature, top_matches
 
 SETTINGS = load_settings()["matching"]
 
@@ -23,22 +23,60 @@ def _pair(disagreements, text_a, text_b):
     return [d for d in disagreements if text_a in d["text_a"] and text_b in d["text_b"]]
 
 
-def test_neet_level_disagreements_between_mk_and_worcestershire(real):
-    _, _, disagreements = real
-    under = _pair(disagreements, "NEET) – less than six weeks", "Persistently not in education")
-    over = _pair(disagreements, "NEET) – more than six weeks", "Not in education, employment or training (NEET)")
-    assert len(under) == 1 and len(over) == 1
-    d = under[0]
-    assert (d["framework_a"], d["canonical_level_a"], d["framework_b"], d["canonical_level_b"]) == (
-        "milton-keynes", 2, "worcestershire", 3)
-    assert d["page_a"] is not None and d["page_b"] is not None and d["level_gap"] == 1
-    assert d["text_a"] == "Not in education, training or employment (NEET) – less than six weeks"
-    assert d["text_b"] == "Persistently not in education, employment or training (NEET)"
-    assert d["shared_themes"], "both NEET indicators carry a common theme"
-    assert SETTINGS["threshold"] <= d["score"] <= 1
-    assert over[0]["canonical_level_a"] == 3 and over[0]["canonical_level_b"] == 2
-    # both frameworks also place a NEET indicator at the other's level: flagged for the analyst
-    assert d["same_level_match_a"] and d["same_level_match_b"]
+def test_graded_neet_bullets_are_not_published_as_one_indicator(real):
+    """"NEET - less than six weeks" (MK, level 2) and "Persistently NEET" (Worcestershire, level 3) are graded
+    variants, not the same indicator at two levels: neither matched nor a level disagreement."""
+    _, matches, disagreements = real
+    for a, b in (("NEET) – less than six weeks", "Persistently not in education"),
+                 ("NEET) – more than six weeks", "Not in education, employment or training (NEET)")):
+        assert not _pair(disagreements, a, b)
+        assert not [m for m in matches if a in m["text"] and m["match_text"].startswith(b)]
+
+
+def test_the_same_indicator_at_two_levels_is_a_disagreement_with_its_provenance():
+    text = "Parent/carer's mental health or substance misuse significantly affect care of child"
+    a = make_rows("a", [(3, 3, "parenting_capacity", "basic_care", text, "parental_mental_health")])
+    b = make_rows("b", [(4, 4, "parenting_capacity", "basic_care", text, "parental_mental_health")])
+    indicators = frame(a + b)
+    [d] = level_disagreements(top_matches(indicators, SETTINGS), indicators)
+    assert (d["framework_a"], d["canonical_level_a"], d["framework_b"], d["canonical_level_b"]) == ("a", 3, "b", 4)
+    assert d["page_a"] == 4 and d["page_b"] == 5 and d["level_gap"] == 1 and d["score"] == 1.0
+    assert d["shared_themes"] == ("parental_mental_health",)
+
+
+@pytest.mark.parametrize("a,b,reason", [
+    ("Unsafe home environment", "Suitable home environment", "strength against a concern"),
+    ("Lack of positive role models", "Positive role models", "strength against a concern"),
+    ("Not living in poverty, sufficient income", "Living in poverty", "strength against a concern"),
+    ("Not always adequate self-care", "Adequate self-care", "strength against a concern"),
+    ("Occasional truanting", "Persistent truanting", "frequency"),
+    ("Minor concerns re diet", "Concerns re diet", "severity"),
+    ("Sexual activity under 13", "Sexual activity under 16", "age"),
+    ("NEET – less than six weeks", "NEET – more than six weeks", "durations"),
+    ("Suspected imminent risk of FGM", "FGM", "risk or suspicion"),
+    ("Child with a disability requiring support services", "Child with a disability requiring multi-agency support",
+     "markers"),
+])
+def test_opposite_or_graded_statements_conflict(a, b, reason):
+    found = conflicts(signature(a), signature(b))
+    assert any(reason in c for c in found), found
+
+
+def test_the_universal_level_makes_a_strength():
+    """"Aspirations" listed at the universal level is a strength; "Low parental aspirations" a concern."""
+    assert "a strength against a concern" in conflicts(signature("Aspirations", level=1),
+                                                       signature("Low parental aspirations", level=2))
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Minor concerns re diet, hygiene, clothing", "Minor concerns re: diet/dental health/hygiene/clothing"),
+    ("Privately fostered", "Privately fostered children / young people"),
+    ("Serious debts/poverty", "Serious debts / poverty impacting on ability to care for the child"),
+    ("Good relationships with siblings and peers", "Positive relationships with peers"),
+    ("Suspected/evidence of fabricated or induced illness", "Fabricated/induced illness"),
+])
+def test_equivalent_wordings_do_not_conflict(a, b):
+    assert conflicts(signature(a), signature(b)) == []
 
 
 def test_identical_wordings_match_at_the_same_level(real):

@@ -178,6 +178,9 @@ def descriptor(root: Path, tables: dict[str, Any], trees: list[Path], version: s
             "name": f"framework-tree-{path.stem}", "path": f"frameworks/{path.name}", "profile": "data-resource",
             "title": f"Framework {path.stem} as a tree", "format": "json", "mediatype": "application/json",
             "encoding": "utf-8", "jsonSchema": f"schemas/{TREE_SCHEMA}", **file_facts(path)})
+    from pipeline.publish.sqlite import file_resources  # threshold.sqlite and metadata.json, when written
+
+    resources += file_resources(root)
     return {
         "profile": "data-package", "name": dataset["name"], "title": dataset["title"],
         "description": dataset["description"], "version": version, "licenses": dataset["licenses"],
