@@ -43,7 +43,9 @@ def bad_documents() -> dict[str, tuple[bytes, str]]:
         "zero-pages.pdf": (pdfgen.zero_page_pdf(), "no_pages"),
         "scanned.pdf": (pdfgen.image_only_pdf(), "no_text"),
         "prose-only.pdf": (pdfgen.text_pdf(PROSE), "no_levels"),
-        "web-page.pdf": (b"<!DOCTYPE html><html><body>Levels of need</body></html>\n", "not_pdf"),
+        # the kind comes from the content: a web page named .pdf is read as a web page (with no levels in it)
+        "web-page.pdf": (b"<!DOCTYPE html><html><body>Levels of need</body></html>\n", "no_levels"),
+        "plain-text.pdf": (b"Levels of need\nUniversal\nEarly help\n", "not_pdf"),
         "empty.pdf": (b"", "not_pdf"),
         "oversized.pdf": (pdfgen.blank_pdf(Limits().max_pages + 100), "too_large"),
         "huge-page.pdf": (pdfgen.huge_text_pdf(Limits().max_chars_per_page + 50_000), "too_large"),

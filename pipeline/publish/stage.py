@@ -21,6 +21,7 @@ from pipeline.publish.datapackage import TREE_SCHEMA, descriptor, schema_text, t
 from pipeline.publish.inputs import Inputs, load_inputs
 from pipeline.publish.release import Releases, step
 from pipeline.publish.spec import load_dataset, load_specs
+from pipeline.publish.sqlite import write_datasette_metadata, write_sqlite
 from pipeline.publish.tables import Table, build_tables, write_framework_trees, write_table
 
 FAILED_DOCS = "failed-validation"
@@ -132,6 +133,8 @@ def run_publish(raw_docs: Path, out: Path) -> dict:
         staging = releases.new_staging()
         try:
             data_files, trees = _write_files(staging, tables)
+            write_sqlite(tables, staging)  # threshold.sqlite: every table, keys, indexes, FTS5, views
+            write_datasette_metadata(tables, staging)  # metadata.json for datasette
             meta = _changelog(staging, releases.current(), data_files, tables)
             dp = descriptor(staging, tables, trees, meta["version"])
             (staging / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False, indent=1) + "\n",
