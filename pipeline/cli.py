@@ -1,7 +1,7 @@
 """`threshold`: the command line, a thin shell over the stages' library functions.
 
-Exit status: 0 every document extracted; 1 at least one document failed (the others were still processed and
-published); 2 a usage error (bad option, unreadable manifest, missing input folder); 3 a stage could not
+Exit status: 0 every document extracted and published; 1 at least one document failed or was held back by the
+validation gate (the others were still processed and published); 2 a usage error (bad option, unreadable manifest, missing input folder); 3 a stage could not
 complete (for example the validation gate refused to publish, or another run holds the output folder).
 """
 
@@ -27,7 +27,7 @@ app = typer.Typer(
          "normalise (common level, domain and theme schema -> OUT/normalised), compare (across frameworks "
          "-> OUT/compare), publish (validated CSV/JSON, datapackage.json and report.html at the top of OUT). "
          "`threshold run` runs them all; `threshold show ID` shows where an indicator came from.\n\n"
-         "Exit status: 0 all documents ok; 1 some document failed (the rest still completed); "
+         "Exit status: 0 all documents ok; 1 some document failed or was held back (the rest still completed); "
          "2 usage error; 3 a stage could not complete.",
     no_args_is_help=True,
     add_completion=False,
@@ -163,7 +163,9 @@ def publish(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted")) 
     validation fails nothing is published and the previous release stays as it was."""
     run = _stage("pipeline.publish", "run_publish")
     with _locked(out):
-        print_stage_summary("publish", _call("publish", lambda: run(raw_docs, out)))
+        summary = _call("publish", lambda: run(raw_docs, out))
+        print_stage_summary("publish", summary)
+    raise typer.Exit(EXIT_DOCUMENT_FAILED if _held_back(summary) else EXIT_OK)
 
 
 @app.command()
@@ -250,8 +252,18 @@ def run_all(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), 
                                           ("compare", "pipeline.compare", "run_compare", (out,)),
                                           ("publish", "pipeline.publish", "run_publish", (raw_docs, out))):
             run = _stage(module, func)
-            print_stage_summary(stage, _call(stage, lambda: run(*args)))
-    raise typer.Exit(EXIT_DOCUMENT_FAILED if summary["failed"] else EXIT_OK)
+            published = _call(stage, lambda: run(*args))
+            print_stage_summary(stage, published)
+    raise typer.Exit(EXIT_DOCUMENT_FAILED if summary["failed"] or _held_back(published) else EXIT_OK)
+
+
+def _held_back(summary: Any) -> bool:
+    """Name each document the validation gate held back (one line on stderr); whether there was any."""
+    held = summary.get("held_back", []) if isinstance(summary, dict) else []
+    for doc in held:
+        typer.secho(f"error: {doc['document']}: held back by the validation gate (not published): "
+                    + "; ".join(doc["failures"]), err=True, fg=typer.colors.RED)
+    return bool(held)
 
 
 @contextlib.contextmanager

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
-from dataclasses import dataclass, field
+import shutil
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -170,3 +172,35 @@ def load_inputs(raw_docs: Path, out: Path) -> Inputs:
         if document and Path(document).name == document and pdf.is_file():
             inputs.pdf_sha256[document], inputs.page_sizes[document] = pdf_facts(pdf)
     return inputs
+
+
+def without_documents(inputs: Inputs, documents: set[str], work: Path) -> Inputs:
+    """The inputs with these documents' rows left out, the comparison tables recomputed without them (the
+    compare stage run on the remaining normalised rows in `work`)."""
+    def keep(table: CsvTable | None) -> CsvTable | None:
+        if table is None:
+            return None
+        return CsvTable(table.path, table.columns, [r for r in table.rows if r.get("document") not in documents])
+
+    indicators, levels = keep(inputs.indicators), keep(inputs.levels)
+    compare = inputs.compare
+    if compare:
+        from pipeline.compare import run_compare
+
+        shutil.rmtree(work, ignore_errors=True)
+        for table in (indicators, levels):
+            if table is not None:
+                _write_csv(work / "normalised" / table.path.name, table)
+        run_compare(work)
+        compare = {p.stem: read_csv(p) for p in sorted((work / "compare").glob("*.csv"))}
+    return replace(inputs, indicators=indicators, levels=levels, compare=compare,
+                   interim={k: v for k, v in inputs.interim.items() if k not in documents})
+
+
+def _write_csv(path: Path, table: CsvTable) -> None:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, table.columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(table.rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
