@@ -1,8 +1,9 @@
 """`threshold`: the command line, a thin shell over the stages' library functions.
 
 Exit status: 0 every document extracted and published; 1 at least one document failed or was held back by the
-validation gate (the others were still processed and published); 2 a usage error (bad option, unreadable manifest, missing input folder); 3 a stage could not
-complete (for example the validation gate refused to publish, or another run holds the output folder).
+validation gate (the others were still processed and published); 2 a usage error (bad option, missing input
+folder, a manifest, corrections or data file that cannot be trusted); 3 a stage could not complete (for example
+the validation gate refused to publish, or another run holds the output folder).
 """
 
 from __future__ import annotations
@@ -75,12 +76,12 @@ def _fail(message: str, code: int) -> typer.Exit:
 
 def _call(stage: str, func: Callable[[], Any]) -> Any:
     """Run one stage; map the known failures to exit statuses with a one-line message."""
-    from pipeline.manifest import ManifestError
+    from pipeline.errors import InputFileError
     from pipeline.runner_files import FolderBusy
 
     try:
         return func()
-    except ManifestError as exc:
+    except InputFileError as exc:  # the manifest, corrections or a data file: named, exit 2
         raise _fail(str(exc), EXIT_USAGE) from None
     except FolderBusy as exc:
         raise _fail(str(exc), EXIT_STAGE_FAILED) from None
@@ -208,13 +209,14 @@ def inspect(document: Annotated[Path, typer.Argument(help="A PDF: a path, or a f
     that gave levels, areas and domains boxed and tagged, and where camelot's reading of a ruled table disagrees,
     in red. Prints the reading chosen, its confidence, the levels and any warnings. Uses the document's manifest
     hints when it is listed in RAW_DOCS/manifest.yaml."""
-    from pipeline.manifest import ManifestError, parse_pages
+    from pipeline.errors import InputFileError
+    from pipeline.manifest import parse_pages
 
     run = _stage("pipeline.extract.inspect", "run_inspect")
     try:
         wanted = parse_pages(pages, "--pages") if pages else None
         result = run(document, raw_docs, to, wanted, Limits(timeout_s=timeout, memory_mb=memory_mb))
-    except (FileNotFoundError, ManifestError) as exc:
+    except (FileNotFoundError, InputFileError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
     if "error" in result:
         raise _fail(f"{result['document']}: {result['error']}", EXIT_DOCUMENT_FAILED)

@@ -25,3 +25,8 @@ class DocumentError(Exception):
         self.detail = detail
         text = REASONS[self.reason] + (f": {detail}" if detail else "")
         super().__init__(text)
+
+
+class InputFileError(ValueError):
+    """An input or data file that cannot be used (the manifest, corrections, a data file): a usage error (exit
+    status 2) whose message names the file."""

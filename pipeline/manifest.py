@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-import yaml
+from pipeline.errors import InputFileError
+from pipeline.yaml_files import YamlFileError, load_yaml
 
 MANIFEST_NAME = "manifest.yaml"
 FIELDS = ("file", "framework", "authority", "partnership", "title", "published", "source", "licence",
@@ -38,7 +40,7 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _PUBLISHED = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
-class ManifestError(ValueError):
+class ManifestError(InputFileError):
     """The manifest cannot be trusted; the message names the file and the entry."""
 
 
@@ -188,13 +190,13 @@ def parse_pages(value: object, where: str) -> list[int]:
 def load_manifest(raw_docs: Path, warnings: list[str] | None = None) -> dict[str, dict[str, str]]:
     """Entries of raw_docs/manifest.yaml keyed by file name ({} when there is no manifest)."""
     manifest = Path(raw_docs) / MANIFEST_NAME
-    if not manifest.is_file():
+    if not os.path.lexists(manifest):
         return {}
     warnings = [] if warnings is None else warnings
     try:
-        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ManifestError(f"{manifest}: not valid YAML: {exc}") from None
+        data = load_yaml(manifest, inside=raw_docs)
+    except YamlFileError as exc:
+        raise ManifestError(str(exc)) from None
     if data is None:
         return {}
     if not isinstance(data, dict) or not isinstance(data.get("documents", []), list):

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import pandas as pd
-import yaml
+
+from pipeline.yaml_files import load_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
 THEMES_FILE = Path(__file__).parent.parent / "data" / "themes.yaml"  # the normaliser's theme vocabulary
@@ -59,10 +60,10 @@ def load_early_help_groups(path: Path | None = None) -> list[dict]:
 
 
 def _read_yaml(path: Path) -> dict:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise CompareInputError(f"{path}: cannot read ({exc})") from exc
+    data = load_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise CompareInputError(f"{path}: expected a mapping")
+    return data
 
 
 def _read_csv(path: Path, required: Sequence[str]) -> pd.DataFrame:

@@ -11,6 +11,7 @@ A malformed file stops the run with a DataFileError naming the file and entry.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,10 +63,10 @@ class CorrectionsOutcome:
 
 
 def load_corrections(path: Path) -> list[Correction]:
-    """Read corrections.yaml; a missing file means no corrections."""
-    if not Path(path).exists():
+    """Read corrections.yaml (it must not link out of its folder); a missing file means no corrections."""
+    if not os.path.lexists(path):
         return []
-    raw = load_yaml(path)
+    raw = load_yaml(path, inside=Path(path).parent)
     entries = raw.get("corrections")
     if entries is None:
         return []

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pipeline.manifest import load_manifest
+from pipeline.yaml_files import load_yaml
 
 THEMES_FILE = Path(__file__).resolve().parent.parent / "data" / "themes.yaml"
 
@@ -109,10 +108,7 @@ def load_themes(out: Path, themes_file: Path = THEMES_FILE) -> tuple[list[dict],
         return [_theme_item(row, applied) for row in read_csv(applied).rows], str(applied)
     if not themes_file.is_file():
         return [], ""
-    try:
-        data = yaml.safe_load(themes_file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise PublishInputError(f"{themes_file}: cannot read ({exc})") from exc
+    data = load_yaml(themes_file)
     items = data.get("themes", []) if isinstance(data, dict) else data
     if isinstance(items, dict):  # {id: {label: ...}}
         items = [{"id": k, **(v or {})} for k, v in items.items()]
