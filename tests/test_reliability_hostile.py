@@ -12,6 +12,10 @@ from pathlib import Path
 
 import docgen
 from conftest import DEV_CORPUS, GOOD_PDFS, ROOT
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline import csvfile
 
 SEED_LEVELS = ["Level 1 - Universal", "Level 2 - Early help", "Level 3 - Targeted", "Level 4 - Specialist"]
 OVERFLOW = "Bullet printed past both edges of the page " + "and further " * 12
@@ -44,3 +48,54 @@ def test_a_bullet_running_past_the_page_edge_is_published_clipped_to_the_page(tm
     sizes = {r["document"]: r for r in rows(out / "documents.csv")}
     assert sizes["overflow.pdf"]["pages"]
     assert 0 <= float(wide["bbox_x0"]) < float(wide["bbox_x1"]) <= 595.27  # A4 width in points
+
+
+FORMULAS = ('=HYPERLINK("http://evil.example/x","Click for details")', "-1+1 families waiting", "@SUM(1+1)",
+            "+44 helpline for parents")
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def live_cells(out: Path) -> list[tuple[str, str]]:
+    """Cells of every CSV under OUT that a spreadsheet would run as a formula (numbers are fine)."""
+    found = []
+    for path in sorted(out.rglob("*.csv")):
+        with open(path, encoding="utf-8", newline="") as handle:
+            for cells in csv.reader(handle):
+                for cell in cells:
+                    if cell.startswith(TRIGGERS):
+                        try:
+                            float(cell)
+                        except ValueError:
+                            found.append((str(path.relative_to(out)), cell))
+    return found
+
+
+def test_no_csv_cell_can_run_as_a_spreadsheet_formula_and_json_keeps_the_raw_text(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    docgen.threshold_list_pdf(raw / "=cmd.pdf", SEED_LEVELS, extra=FORMULAS)
+    (raw / "manifest.yaml").write_text(
+        "documents:\n  - file: =cmd.pdf\n    framework: formulas\n    authority: \"=2+2\"\n"
+        "    title: \"@title\"\n    source: \"-source\"\n", encoding="utf-8")
+    (raw / "corrections.yaml").write_text(
+        "corrections:\n  - match: {document: =cmd.pdf, text: Good height/weight}\n"
+        "    set: {text: \"=1+2 corrected\"}\n    note: \"+note\"\n", encoding="utf-8")
+    result = run(raw, out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert live_cells(out) == []
+    published = json.loads((out / "indicators.json").read_text(encoding="utf-8"))
+    texts = {r["text"] for r in published}
+    assert set(FORMULAS) | {"=1+2 corrected"} <= texts
+    assert {r["document"] for r in published} == {"=cmd.pdf"}
+    documents = json.loads((out / "documents.json").read_text(encoding="utf-8"))
+    assert (documents[0]["authority"], documents[0]["title"], documents[0]["source"]) == ("=2+2", "@title", "-source")
+    with open(out / "indicators.csv", encoding="utf-8", newline="") as handle:
+        cells = {row["text"] for row in csv.DictReader(handle)}
+    assert "'" + FORMULAS[0] in cells and "'=1+2 corrected" in cells
+
+
+@given(st.text())
+def test_the_csv_rule_is_undone_exactly_and_leaves_nothing_live(text):
+    written = csvfile.safe_cell(text)
+    assert csvfile.read_cell(written) == text
+    assert not written.startswith(TRIGGERS) or csvfile._NUMBER.match(written)

@@ -14,9 +14,7 @@ Files written (all atomically, all deterministic except run-record.json):
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import platform
 import sys
@@ -28,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pipeline
+from pipeline import csvfile
 from pipeline.errors import REASONS, DocumentError
 from pipeline.extract.preflight import Limits, check_file, check_pdf, classify
 from pipeline.extract.structure import LOW_CONFIDENCE
@@ -246,17 +245,15 @@ INTERIM_COLUMNS = ("document", "framework", "page", "bbox_x0", "bbox_top", "bbox
 
 def write_interim_table(records: list[dict], path: Path) -> None:
     """The interim indicators of all documents as one CSV, for a look before normalising."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(INTERIM_COLUMNS)
+    rows = []
     for record in sorted(records, key=lambda r: r["document"]):
         for item in sorted(record["indicators"], key=lambda i: i.get("seq", 0)):
             bbox = list(item.get("bbox") or [None] * 4)[:4]
-            writer.writerow([record["document"], record["framework"], _cell(item.get("page")),
-                             *(_cell(v) for v in bbox), _cell(item.get("seq")), _cell(item.get("level_label")),
-                             _cell(item.get("level_rank")), _cell(item.get("area")), _cell(item.get("domain")),
-                             _cell(item.get("text"))])
-    atomic_write_text(path, buffer.getvalue())
+            rows.append([record["document"], record["framework"], _cell(item.get("page")),
+                         *(_cell(v) for v in bbox), _cell(item.get("seq")), _cell(item.get("level_label")),
+                         _cell(item.get("level_rank")), _cell(item.get("area")), _cell(item.get("domain")),
+                         _cell(item.get("text"))])
+    atomic_write_text(path, csvfile.csv_text(INTERIM_COLUMNS, rows))
 
 
 def _cell(value: Any) -> str:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline import csvfile
 from pipeline.manifest import load_manifest
 from pipeline.yaml_files import load_yaml
 
@@ -51,10 +51,7 @@ class Inputs:
 
 def read_csv(path: Path) -> CsvTable:
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns = list(reader.fieldnames or [])
-            rows = [dict(r) for r in reader]
+        columns, rows = csvfile.read_rows(path)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise PublishInputError(f"{path}: cannot read as UTF-8 CSV ({exc})") from exc
     if not columns:
@@ -194,9 +191,6 @@ def without_documents(inputs: Inputs, documents: set[str], work: Path) -> Inputs
 
 
 def _write_csv(path: Path, table: CsvTable) -> None:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, table.columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(table.rows)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    text = csvfile.csv_text(table.columns, ([row.get(c) or "" for c in table.columns] for row in table.rows))
+    path.write_text(text, encoding="utf-8", newline="")

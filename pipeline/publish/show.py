@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from pathlib import Path
 
+from pipeline.csvfile import read_rows
 from pipeline.publish.release import Releases
 
 
@@ -18,10 +18,9 @@ def find_indicator(out: Path, indicator_id: str) -> dict:
     """The indicator's row from the published table (or the normalised one before anything is published)."""
     for path in (Path(out) / "indicators.csv", Path(out) / "normalised" / "indicators.csv"):
         if path.is_file():
-            with open(path, encoding="utf-8", newline="") as handle:
-                for row in csv.DictReader(handle):
-                    if row.get("indicator_id") == indicator_id:
-                        return row
+            for row in read_rows(path)[1]:
+                if row.get("indicator_id") == indicator_id:
+                    return row
             raise ShowError(f"{path}: no indicator with id {indicator_id!r}")
     raise ShowError(f"{out}: no indicators table (run the pipeline first)")
 
@@ -78,5 +77,4 @@ def _published_sha(out: Path, document: str) -> str:
     path = out / "documents.csv"
     if not path.is_file():
         return ""
-    with open(path, encoding="utf-8", newline="") as handle:
-        return next((r.get("sha256", "") for r in csv.DictReader(handle) if r.get("document") == document), "")
+    return next((r.get("sha256", "") for r in read_rows(path)[1] if r.get("document") == document), "")

@@ -7,8 +7,6 @@ that bullet boxes are clipped to their page: a bullet printed past the page's ed
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import re
@@ -17,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from pipeline import csvfile
 from pipeline.publish.inputs import CsvTable, Inputs, PublishInputError
 from pipeline.publish.spec import Field, SpecError, TableSpec, fits, infer_field, load_specs
 
@@ -257,12 +256,8 @@ def build_tables(inputs: Inputs, warnings: list[str]) -> dict[str, Table]:
 # ------------------------------------------------------------------------------------------------ writing
 
 def csv_text(table: Table) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.columns)
-    for row in table.rows:
-        writer.writerow([f.csv(row.get(f.name)) for f in table.spec.fields])
-    return buffer.getvalue()
+    return csvfile.csv_text(table.columns, ([f.csv(row.get(f.name)) for f in table.spec.fields]
+                                            for row in table.rows))
 
 
 def json_records(table: Table) -> list[dict]:

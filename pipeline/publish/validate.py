@@ -14,7 +14,6 @@ Frictionless, JSON Schema) concerns the release as a whole.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -22,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import csvfile
 from pipeline.publish.spec import TableSpec
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "data" / "expectations"
@@ -68,11 +68,10 @@ class ValidationFailed(RuntimeError):
 
 def read_back(path: Path, spec: TableSpec) -> list[dict]:
     """The staged CSV parsed with its spec (so the gate checks the bytes that will be published)."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if list(reader.fieldnames or []) != spec.columns:
-            raise ValidationFailed(f"{path}: header differs from the table schema")
-        return [{f.name: f.parse(row[f.name]) for f in spec.fields} for row in reader]
+    header, rows = csvfile.read_rows(path)
+    if header != spec.columns:
+        raise ValidationFailed(f"{path}: header differs from the table schema")
+    return [{f.name: f.parse(row[f.name]) for f in spec.fields} for row in rows]
 
 
 def _frame(rows: list[dict], columns: list[str]):
