@@ -81,10 +81,20 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+MAX_SLUG = 80  # a framework id names files (frameworks/<id>.json) and starts every indicator id
+
+
 def framework_from_filename(name: str) -> str:
-    """Framework id for an unlisted PDF: slug of the file name, any "__suffix" dropped."""
+    """Framework id for an unlisted PDF: slug of the file name, any "__suffix" dropped, at most MAX_SLUG long."""
     stem = Path(name).stem
-    return slugify(stem.split("__", 1)[0]) or slugify(stem) or "unnamed"
+    slug = slugify(stem.split("__", 1)[0]) or slugify(stem) or "unnamed"
+    return slug[:MAX_SLUG].strip("-")
+
+
+def safe_name(name: str) -> str:
+    """A file name as text: a name that is not valid UTF-8 shows its bytes escaped (b"caf\\xe9.pdf" ->
+    "caf\\xe9.pdf"), so it can be printed and written to JSON; the stage refuses such a document."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def sha256_file(path: Path) -> str:
@@ -219,11 +229,11 @@ def inventory(raw_docs: Path, *, check_hashes: bool = True) -> Inventory:
     entries = load_manifest(raw_docs, warnings)
     documents = []
     for path in list_pdfs(raw_docs):
-        entry = entries.get(path.name)
+        entry, name = entries.get(path.name), safe_name(path.name)
         if entry is None:
-            framework = framework_from_filename(path.name)
-            warnings.append(f"{path.name}: not in {MANIFEST_NAME}; framework id {framework!r} taken from the file name")
-            documents.append(Document(file=path.name, path=path, framework=framework, listed=False))
+            framework = framework_from_filename(name)
+            warnings.append(f"{name}: not in {MANIFEST_NAME}; framework id {framework!r} taken from the file name")
+            documents.append(Document(file=name, path=path, framework=framework, listed=False))
             continue
         fields = {k: v for k, v in entry.items() if k != "file"}  # metadata and hints
         documents.append(Document(file=path.name, path=path, listed=True, **fields))

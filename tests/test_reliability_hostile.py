@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -99,3 +100,21 @@ def test_the_csv_rule_is_undone_exactly_and_leaves_nothing_live(text):
     written = csvfile.safe_cell(text)
     assert csvfile.read_cell(written) == text
     assert not written.startswith(TRIGGERS) or csvfile._NUMBER.match(written)
+
+
+LONG_NAME = "w" * 236 + ".pdf"  # 240 characters: its interim temp name would pass the 255-byte limit
+
+
+def test_a_bad_file_name_is_one_documents_problem(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    shutil.copy(DEV_CORPUS / GOOD_PDFS[0], raw)
+    shutil.copy(DEV_CORPUS / GOOD_PDFS[1], raw / LONG_NAME)
+    docgen.threshold_list_pdf(raw / "cafe.pdf", SEED_LEVELS).rename(raw / os.fsdecode(b"caf\xe9.pdf"))  # not UTF-8
+    result = run(raw, out)
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    assert "error: caf\\xe9.pdf: the file name is not valid UTF-8 text; rename the file" in result.stderr
+    status = {r["document"]: r for r in json.loads((out / "interim" / "run.json").read_text())["documents"]}
+    assert (status["caf\\xe9.pdf"]["status"], status["caf\\xe9.pdf"]["reason"]) == ("failed", "bad_name")
+    assert {r["document"] for r in rows(out / "indicators.csv")} == {GOOD_PDFS[0], LONG_NAME}

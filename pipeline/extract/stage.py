@@ -44,7 +44,9 @@ STAGE_REASONS = {
     "missing": f"listed in {MANIFEST_NAME} but not found",
     "outside": "a link to a file outside the input folder",
     "name_clash": "its interim file name clashes with another document's",
+    "bad_name": "the file name is not valid UTF-8 text; rename the file",
 }
+MAX_STEM = 120  # bytes of a document's name kept in its interim file name (file names stop at 255)
 RUNNER_REASONS = {"timeout": "timeout", "memory": "memory", "crashed": "error", "error": "error"}
 
 
@@ -117,9 +119,11 @@ def _prepare(results: list[DocResult], raw_docs: Path, cache: Path | None, versi
     root, stems, hashes, todo = raw_docs.resolve(), {}, {}, []
     for result in results:
         doc = result.doc
-        stem = doc.path.stem.lower()
+        stem = interim_stem(doc.file).lower()
         try:
-            if not doc.path.resolve().is_relative_to(root):
+            if doc.file != doc.path.name:
+                result.fail("bad_name")
+            elif not doc.path.resolve().is_relative_to(root):
                 result.fail("outside", f"{doc.path.resolve()}")
             elif stem in stems:
                 result.fail("name_clash", f"same name as {stems[stem]}; rename one of them")
@@ -227,7 +231,7 @@ def _write_outputs(out: Path, results: list[DocResult], missing: list[DocResult]
     keep = {RUN_FILE}
     ok = [r for r in results if r.status == "ok"]
     for result in ok:
-        name = f"{result.doc.path.stem}.json"
+        name = f"{interim_stem(result.doc.file)}.json"
         keep.add(name)
         atomic_write_json(interim / name, interim_record(result))
     for stale in interim.glob("*.json"):
@@ -237,6 +241,16 @@ def _write_outputs(out: Path, results: list[DocResult], missing: list[DocResult]
     write_interim_table(records, interim / "indicators.csv")
     rows = sorted((_status_row(r) for r in results + missing), key=lambda row: row["document"])
     atomic_write_json(interim / RUN_FILE, {"documents": rows})
+
+
+def interim_stem(file: str) -> str:
+    """The document's interim file name without .json: its own name's stem, shortened (with a hash of the whole
+    name) when too long for a file name."""
+    stem = Path(file).stem
+    if len(stem.encode()) <= MAX_STEM:
+        return stem
+    short = stem.encode()[:MAX_STEM - 11].decode("utf-8", "ignore")
+    return f"{short}-{hashlib.sha256(file.encode()).hexdigest()[:10]}"
 
 
 INTERIM_COLUMNS = ("document", "framework", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "seq",
