@@ -77,11 +77,11 @@ def _fail(message: str, code: int) -> typer.Exit:
 def _call(stage: str, func: Callable[[], Any]) -> Any:
     """Run one stage; map the known failures to exit statuses with a one-line message."""
     from pipeline.errors import InputFileError
-    from pipeline.runner_files import FolderBusy
+    from pipeline.runner_files import FolderBusy, OutFolderError
 
     try:
         return func()
-    except InputFileError as exc:  # the manifest, corrections or a data file: named, exit 2
+    except (InputFileError, OutFolderError) as exc:  # the manifest, corrections, a data file or OUT: named
         raise _fail(str(exc), EXIT_USAGE) from None
     except FolderBusy as exc:
         raise _fail(str(exc), EXIT_STAGE_FAILED) from None
@@ -270,13 +270,15 @@ def _held_back(summary: Any) -> bool:
 
 @contextlib.contextmanager
 def _locked(out: Path) -> Iterator[None]:
-    from pipeline.runner_files import FolderBusy, folder_lock
+    from pipeline.runner_files import FolderBusy, OutFolderError, folder_lock
 
     try:
         lock = folder_lock(out)
         lock.__enter__()
     except FolderBusy as exc:
         raise _fail(str(exc), EXIT_STAGE_FAILED) from None
+    except OutFolderError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
     try:
         yield
     finally:

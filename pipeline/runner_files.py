@@ -63,6 +63,22 @@ class FolderBusy(RuntimeError):
     """Another run holds the output folder."""
 
 
+class OutFolderError(RuntimeError):
+    """The output folder cannot be used (not ours, not writable); nothing was written to it."""
+
+
+# What a folder this pipeline writes holds (today or in earlier versions): a non-empty OUT with none of these is
+# someone else's folder, and is refused rather than written into.
+PROJECT_TRACES = (".lock", ".cache", ".current", ".releases", "interim", "normalised", "compare")
+
+
+def check_out_folder(out: Path) -> None:
+    """Refuse a non-empty OUT that is not an output folder of this pipeline (its files would be at risk)."""
+    if out.is_dir() and any(out.iterdir()) and not any(os.path.lexists(out / name) for name in PROJECT_TRACES):
+        raise OutFolderError(f"{out}: the folder is not empty and is not an output folder of this pipeline; "
+                             "choose a new or empty folder (nothing was written)")
+
+
 _held: dict[Path, int] = {}  # folder -> how many nested folder_lock calls hold it
 
 
@@ -72,7 +88,6 @@ def folder_lock(out: Path) -> Iterator[None]:
     FolderBusy. A POSIX record lock: it dies with its process and forked workers do not inherit it, so a killed
     run never blocks the next one."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     key = out.resolve()
     if key in _held:
         _held[key] += 1
@@ -81,6 +96,8 @@ def folder_lock(out: Path) -> Iterator[None]:
         finally:
             _held[key] -= 1
         return
+    check_out_folder(out)
+    out.mkdir(parents=True, exist_ok=True)
     (out / ".cache").mkdir(exist_ok=True)
     handle = open(out / ".cache" / "lock", "a")
     try:

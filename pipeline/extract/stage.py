@@ -235,12 +235,21 @@ def _write_outputs(out: Path, results: list[DocResult], missing: list[DocResult]
         keep.add(name)
         atomic_write_json(interim / name, interim_record(result))
     for stale in interim.glob("*.json"):
-        if stale.name not in keep:
+        if stale.name not in keep and _is_interim_record(stale):  # never another's file
             stale.unlink()
     records = [interim_record(r) for r in ok]
     write_interim_table(records, interim / "indicators.csv")
     rows = sorted((_status_row(r) for r in results + missing), key=lambda row: row["document"])
     atomic_write_json(interim / RUN_FILE, {"documents": rows})
+
+
+def _is_interim_record(path: Path) -> bool:
+    """Whether the file is an interim record this stage wrote (dump_json of interim_record starts so)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == b'{\n  "document": '
+    except OSError:
+        return False
 
 
 def interim_stem(file: str) -> str:
