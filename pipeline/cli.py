@@ -177,17 +177,21 @@ def show(indicator_id: Annotated[str, typer.Argument(help="The indicator's id (c
                                                           help="Folder holding the source PDF "
                                                           "(default: the one the published run used).")] = None,
          png: Annotated[Optional[Path], typer.Option("--png", resolve_path=True, help="Where to write the picture "
-                                                     "(default: <indicator_id>.png here).")] = None) -> None:
+                                                     "(default: <indicator_id>.png here).")] = None,
+         timeout: Timeout = _D.timeout_s, memory_mb: MemoryMb = _D.memory_mb) -> None:
     """Show where an indicator came from.
 
     Renders the indicator's PDF page to a PNG file with the indicator's box highlighted, and prints its
-    document, page, box and text."""
+    document, page, box and text. The page is rendered in a worker process under the extract stage's limits."""
     render = _stage("pipeline.publish", "render_indicator")
     target = png or Path(f"{indicator_id}.png").resolve()
     try:
-        info = render(out, indicator_id, target, raw_docs=raw_docs)
+        info = render(out, indicator_id, target, raw_docs=raw_docs,
+                      limits=Limits(timeout_s=timeout, memory_mb=memory_mb))
     except LookupError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
+    except RuntimeError as exc:  # RenderError: the worker could not draw the page
+        raise _fail(f"{indicator_id}: the page could not be rendered: {exc}", EXIT_DOCUMENT_FAILED) from None
     typer.echo(f"{info['document']}, page {info['page']}, box {', '.join(f'{v:.1f}' for v in info['bbox'])}")
     typer.echo(f"  {info['text']}")
     typer.echo(f"picture: {info['png']}")
