@@ -97,9 +97,12 @@ def folder_lock(out: Path) -> Iterator[None]:
             _held[key] -= 1
         return
     check_out_folder(out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / ".cache").mkdir(exist_ok=True)
-    handle = open(out / ".cache" / "lock", "a")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / ".cache").mkdir(exist_ok=True)
+        handle = open(out / ".cache" / "lock", "a")
+    except OSError as exc:  # OUT is a file, lies under a file, or cannot be written
+        raise OutFolderError(f"{out}: cannot write the output folder here ({exc.strerror or exc})") from None
     try:
         try:
             fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -3,8 +3,11 @@ is named in one line (exit 2) instead of a traceback."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import subprocess
 
 import pytest
 from conftest import GOOD_PDFS, ROOT, fake_extractor
@@ -59,3 +62,38 @@ def test_extraction_removes_only_its_own_stale_interim_files(raw_folder, tmp_pat
     names = sorted(p.name for p in (out / "interim").glob("*.json"))
     assert names == ["my-notes.json", "run.json", GOOD_PDFS[1].replace(".pdf", ".json")]
     shutil.rmtree(out)
+
+
+@contextlib.contextmanager
+def read_only(folder):
+    """The folder made read-only for this process (immutable when running as root, who ignores modes)."""
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+            pytest.skip("cannot make a folder read-only here (root without chattr)")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("command", ["run", "extract", "normalise", "compare", "publish"])
+@pytest.mark.parametrize("where", ["a file", "under a file", "read-only"])
+def test_an_output_folder_that_cannot_be_written_is_one_line_and_exit_2(tmp_path, command, where):
+    afile = tmp_path / "afile"
+    afile.write_text("not a folder", encoding="utf-8")
+    out = {"a file": afile, "under a file": afile / "out", "read-only": tmp_path / "ro"}[where]
+    if where == "read-only":
+        out.mkdir()
+    args = [command, "--out", str(out)] + ([] if command == "compare" else ["--raw-docs", str(ROOT / "raw_docs")])
+    with read_only(out) if where == "read-only" else contextlib.nullcontext():
+        result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith(f"error: {out}: cannot write the output folder here")
+    assert len(result.stderr.splitlines()) == 1
