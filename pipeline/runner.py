@@ -123,7 +123,7 @@ def run_isolated(
                 except (EOFError, OSError):
                     _, proc, _ = active[conn]
                     proc.join(1)
-                    status, value = _exit_outcome(proc.exitcode)
+                    status, value = _exit_outcome(proc.exitcode, memory_mb)
                 finish(conn, status, value)
             now = time.monotonic()
             for conn, (_, _, start) in list(active.items()):
@@ -140,10 +140,13 @@ def run_isolated(
     return results
 
 
-def _exit_outcome(code: int | None) -> tuple[str, str]:
-    """Why a worker ended without sending a result."""
+def _exit_outcome(code: int | None, memory_mb: int | None = None) -> tuple[str, str]:
+    """Why a worker ended without sending a result. A C library (pdfium) that cannot allocate under the memory
+    limit aborts the process: SIGABRT with a memory limit set is reported as running out of memory."""
     if code == -signal.SIGXCPU:
         return "timeout", "worker used up its CPU-time limit"
+    if code == -signal.SIGABRT and memory_mb:
+        return "memory", f"ran out of memory (the PDF library aborted at the {memory_mb} MiB limit)"
     if code is not None and code < 0:
         name = signal.Signals(-code).name
         hint = " (the system may have run out of memory)" if code == -signal.SIGKILL else ""

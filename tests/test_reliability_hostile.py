@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import docgen
+import pdfgen
 from conftest import DEV_CORPUS, GOOD_PDFS, ROOT
 from hypothesis import given
 from hypothesis import strategies as st
@@ -118,3 +119,19 @@ def test_a_bad_file_name_is_one_documents_problem(tmp_path):
     status = {r["document"]: r for r in json.loads((out / "interim" / "run.json").read_text())["documents"]}
     assert (status["caf\\xe9.pdf"]["status"], status["caf\\xe9.pdf"]["reason"]) == ("failed", "bad_name")
     assert {r["document"] for r in rows(out / "indicators.csv")} == {GOOD_PDFS[0], LONG_NAME}
+
+
+def _count_chars(path: str) -> int:
+    import pypdfium2 as pdfium
+
+    return pdfium.PdfDocument(path)[0].get_textpage().count_chars()
+
+
+def test_memory_exhausted_inside_pdfium_is_reported_as_memory(tmp_path):
+    from pipeline.runner import run_isolated
+
+    pdf = tmp_path / "dense.pdf"
+    pdf.write_bytes(pdfgen.huge_text_pdf(3_000_000))  # pdfium aborts (SIGABRT) when its allocation fails
+    outcome = run_isolated([("dense", (str(pdf),))], _count_chars, memory_mb=100, timeout_s=60)["dense"]
+    assert outcome.status == "memory", outcome
+    assert "ran out of memory" in outcome.value and "100 MiB" in outcome.value
