@@ -157,9 +157,22 @@ def _check_entry(raw: object, index: int, manifest: Path, warnings: list[str]) -
     entry["sha256"] = entry["sha256"].lower()
     if entry["sha256"] and not _SHA256.match(entry["sha256"]):
         raise ManifestError(f"{where}: sha256 must be 64 hexadecimal digits")
-    if entry["published"] and not _PUBLISHED.match(entry["published"]):
-        raise ManifestError(f"{where}: published {entry['published']!r} must be YYYY, YYYY-MM or YYYY-MM-DD")
+    if entry["published"] and not _real_date(entry["published"]):
+        raise ManifestError(f"{where}: published {entry['published']!r} must be a date: YYYY, YYYY-MM or "
+                            "YYYY-MM-DD")
     return entry
+
+
+def _real_date(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a real year, month or day."""
+    if not _PUBLISHED.match(text):
+        return False
+    year, month, day = (list(map(int, text.split("-"))) + [1, 1])[:3]
+    try:
+        _dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_hints(raw: dict, where: str) -> dict:
