@@ -47,13 +47,16 @@ Jobs = Annotated[int, typer.Option("--jobs", "-j", min=0, help="Documents extrac
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Re-extract every document even if its PDF and the "
                                                           "extraction code are unchanged.")]
 Progress = Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar (only on a terminal).")]
-Timeout = Annotated[float, typer.Option("--timeout", min=1, help="Seconds one document may take before it is "
-                                                                 "stopped and marked 'timed out'.")]
-MemoryMb = Annotated[int, typer.Option("--memory-mb", min=64, help="Memory (MiB of address space) one document's "
-                                                                   "worker may add before it is stopped.")]
-MaxPages = Annotated[int, typer.Option("--max-pages", min=1,
+# Upper bounds keep every limit a finite number the operating system accepts (setrlimit overflows beyond them).
+Timeout = Annotated[float, typer.Option("--timeout", min=1, max=7 * 24 * 3600,
+                                        help="Seconds one document may take before it is stopped and marked "
+                                             "'timed out' (at most a week).")]
+MemoryMb = Annotated[int, typer.Option("--memory-mb", min=64, max=1 << 20,
+                                       help="Memory (MiB of address space) one document's worker may add before "
+                                            "it is stopped.")]
+MaxPages = Annotated[int, typer.Option("--max-pages", min=1, max=1_000_000,
                                        help="Documents with more pages are refused as too large.")]
-MaxMb = Annotated[float, typer.Option("--max-mb", min=0.001,
+MaxMb = Annotated[float, typer.Option("--max-mb", min=0.001, max=1_000_000,
                                       help="Files larger than this (MB) are refused as too large.")]
 
 

@@ -20,6 +20,8 @@ from typing import Any, Callable, Hashable, Iterable
 
 
 POLL_S = 0.2
+MAX_SECONDS = 1e9  # limits beyond these are refused (setrlimit takes 64-bit values)
+MAX_MEMORY_MB = 1 << 30
 
 
 @dataclass
@@ -96,6 +98,10 @@ def run_isolated(
     active: dict[Any, tuple] = {}  # connection -> (key, process, start)
     results: dict[Hashable, Outcome] = {}
     jobs = max(1, jobs or os.cpu_count() or 1)
+    if timeout_s is not None and not 0 < timeout_s < MAX_SECONDS:  # inf, nan, 1e19: setrlimit would overflow
+        raise ValueError(f"timeout_s must be a number of seconds below {MAX_SECONDS}, not {timeout_s!r}")
+    if memory_mb is not None and not 0 < memory_mb < MAX_MEMORY_MB:
+        raise ValueError(f"memory_mb must be a number of MiB below {MAX_MEMORY_MB}, not {memory_mb!r}")
     cpu_s = timeout_s * 2 if timeout_s else None
 
     def finish(conn, status: str, value: Any) -> None:
