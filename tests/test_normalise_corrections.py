@@ -142,3 +142,20 @@ def test_project_corrections_file_has_no_active_corrections():
 
 def test_missing_corrections_file_means_none(tmp_path):
     assert load_corrections(tmp_path / "corrections.yaml") == []
+
+
+def test_corrections_that_drop_every_row_leave_compare_working_and_publish_says_why(setup):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    out, raw, before = setup
+    _write(raw, [{"match": {"indicator_id": r["indicator_id"]}, "drop": True} for r in before])
+    assert run_normalise(raw, out)["rows_dropped"] == len(before)
+    runner = CliRunner()
+    compared = runner.invoke(app, ["compare", "--out", str(out)])
+    assert compared.exit_code == 0, compared.output
+    assert (out / "compare" / "matches.csv").read_text(encoding="utf-8").count("\n") == 1  # the header alone
+    published = runner.invoke(app, ["publish", "--raw-docs", str(raw), "--out", str(out)])
+    assert published.exit_code == 3 and "no indicators to publish" in published.stderr, published.output
+    assert len(published.stderr.splitlines()) == 1

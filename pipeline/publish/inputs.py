@@ -154,6 +154,9 @@ def load_inputs(raw_docs: Path, out: Path) -> Inputs:
         compare=compare, manifest=load_manifest(raw_docs) if raw_docs.is_dir() else {},
         themes=themes, themes_source=themes_source,
         normalisation_report=read_json(report_path) if report_path.is_file() else None)
+    if not inputs.indicators.rows:
+        raise PublishInputError(f"{ind_path}: no indicators to publish (did corrections drop every row?); "
+                                "nothing was published")
     if not compare:
         inputs.warnings.append(f"{compare_dir}: no comparison tables (run the compare stage first)")
     if not themes:
