@@ -4,6 +4,7 @@ from __future__ import annotations
 
 REASONS = {
     "not_pdf": "not a PDF",
+    "not_a_file": "not a regular file",
     "corrupt": "truncated or corrupt PDF",
     "encrypted": "encrypted PDF",
     "no_pages": "the PDF has no pages",

@@ -106,10 +106,10 @@ def sha256_file(path: Path) -> str:
 
 
 def list_pdfs(raw_docs: Path) -> list[Path]:
-    """PDF files directly in the folder (*.pdf, any case), hidden files ignored, sorted by name."""
+    """Entries named *.pdf (any case) directly in the folder, hidden ones ignored, sorted by name: folders,
+    links and pipes too, so that the extract stage gives each a status rather than skip it silently."""
     return sorted(
-        (p for p in Path(raw_docs).iterdir()
-         if p.suffix.lower() == ".pdf" and not p.name.startswith(".") and p.is_file()),
+        (p for p in Path(raw_docs).iterdir() if p.suffix.lower() == ".pdf" and not p.name.startswith(".")),
         key=lambda p: p.name,
     )
 
@@ -250,7 +250,7 @@ def inventory(raw_docs: Path, *, check_hashes: bool = True) -> Inventory:
             continue
         fields = {k: v for k, v in entry.items() if k != "file"}  # metadata and hints
         documents.append(Document(file=path.name, path=path, listed=True, **fields))
-        if check_hashes and entry["sha256"] and sha256_file(path) != entry["sha256"]:
+        if check_hashes and entry["sha256"] and path.is_file() and sha256_file(path) != entry["sha256"]:
             warnings.append(f"{path.name}: sha256 differs from {MANIFEST_NAME} (the file changed? update the entry)")
     if not documents:
         warnings.append(f"{raw_docs}: no PDF files found")

@@ -57,8 +57,8 @@ def test_framework_from_any_filename_is_a_slug(stem):
 def test_list_pdfs_any_case_sorted_ignoring_others(tmp_path):
     for name in ("b.PDF", "a.pdf", ".hidden.pdf", "notes.txt", "c.pdf.bak"):
         (tmp_path / name).write_bytes(b"%PDF-1.4")
-    (tmp_path / "folder.pdf").mkdir()
-    assert [p.name for p in list_pdfs(tmp_path)] == ["a.pdf", "b.PDF"]
+    (tmp_path / "folder.pdf").mkdir()  # listed: the extract stage gives it a status (not_a_file)
+    assert [p.name for p in list_pdfs(tmp_path)] == ["a.pdf", "b.PDF", "folder.pdf"]
 
 
 def test_unlisted_pdf_gets_framework_from_file_name_with_warning(raw_folder):

@@ -7,6 +7,8 @@ document's worker process, under its time and memory limits. Both raise pipeline
 
 from __future__ import annotations
 
+import os
+import stat
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,18 @@ TAIL_BYTES = 2048  # "%%EOF" is looked for this far from the end
 class PdfInfo:
     pages: int
     textless_pages: list[int] = field(default_factory=list)  # 1-based pages with no characters
+
+
+def check_kind(path: Path) -> None:
+    """A regular file (links followed): never a folder, a broken or looping link, a pipe or a device, which
+    would be skipped without a word or block the run."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise DocumentError("not_a_file", f"a broken or looping link ({exc.strerror})") from None
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise DocumentError("not_a_file", kind)
 
 
 def check_file(path: Path, limits: Limits) -> None:

@@ -28,7 +28,7 @@ from typing import Any
 import pipeline
 from pipeline import csvfile
 from pipeline.errors import REASONS, DocumentError
-from pipeline.extract.preflight import Limits, check_file, check_pdf, classify
+from pipeline.extract.preflight import Limits, check_file, check_kind, check_pdf, classify
 from pipeline.extract.structure import LOW_CONFIDENCE
 from pipeline.manifest import MANIFEST_NAME, Document, inventory, sha256_file
 from pipeline.runner import Outcome, run_isolated
@@ -121,6 +121,7 @@ def _prepare(results: list[DocResult], raw_docs: Path, cache: Path | None, versi
         doc = result.doc
         stem = interim_stem(doc.file).lower()
         try:
+            check_kind(doc.path)
             if doc.file != doc.path.name:
                 result.fail("bad_name")
             elif not doc.path.resolve().is_relative_to(root):
