@@ -73,7 +73,9 @@ def main(version: Annotated[bool, typer.Option("--version", callback=_version, i
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    from pipeline.errors import printable
+
+    typer.secho("error: " + "\n".join(map(printable, str(message).split("\n"))), err=True, fg=typer.colors.RED)
     return typer.Exit(code)
 
 
@@ -195,11 +197,13 @@ def show(indicator_id: Annotated[str, typer.Argument(help="The indicator's id (c
         raise _fail(str(exc), EXIT_USAGE) from None
     except RuntimeError as exc:  # RenderError: the worker could not draw the page
         raise _fail(f"{indicator_id}: the page could not be rendered: {exc}", EXIT_DOCUMENT_FAILED) from None
-    typer.echo(f"{info['document']}, page {info['page']}, box {', '.join(f'{v:.1f}' for v in info['bbox'])}")
-    typer.echo(f"  {info['text']}")
-    typer.echo(f"picture: {info['png']}")
+    from pipeline.errors import printable as p
+
+    typer.echo(f"{p(info['document'])}, page {info['page']}, box {', '.join(f'{v:.1f}' for v in info['bbox'])}")
+    typer.echo(f"  {p(info['text'])}")
+    typer.echo(f"picture: {p(info['png'])}")
     if info.get("warning"):
-        typer.secho(f"warning: {info['warning']}", err=True, fg=typer.colors.YELLOW)
+        typer.secho(f"warning: {p(info['warning'])}", err=True, fg=typer.colors.YELLOW)
 
 
 @app.command()
@@ -227,16 +231,18 @@ def inspect(document: Annotated[Path, typer.Argument(help="A PDF: a path, or a f
         raise _fail(str(exc), EXIT_USAGE) from None
     if "error" in result:
         raise _fail(f"{result['document']}: {result['error']}", EXIT_DOCUMENT_FAILED)
+    from pipeline.errors import printable as p
+
     echo = typer.echo
-    echo(f"{result['document']}: {result['reading']} (confidence {result['confidence']:.2f})")
+    echo(f"{p(result['document'])}: {p(result['reading'])} (confidence {result['confidence']:.2f})")
     for level in result["levels"]:
-        echo(f"  level {level['rank']}: {level['label']}")
+        echo(f"  level {level['rank']}: {p(level['label'])}")
     if result["crosscheck"]:
         check = result["crosscheck"]
         echo(f"  camelot cross-check, pages {check['pages']}: {check['checked']} indicators in ruled cells, "
              f"agreement {check['agreement']}")
     for warning in result["warnings"]:
-        typer.secho(f"  warning: {warning}", fg=typer.colors.YELLOW)
+        typer.secho(f"  warning: {p(warning)}", fg=typer.colors.YELLOW)
     for png in result["pngs"]:
         echo(f"picture: {png}")
 
@@ -268,10 +274,12 @@ def run_all(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), 
 
 def _held_back(summary: Any) -> bool:
     """Name each document the validation gate held back (one line on stderr); whether there was any."""
+    from pipeline.errors import printable
+
     held = summary.get("held_back", []) if isinstance(summary, dict) else []
     for doc in held:
-        typer.secho(f"error: {doc['document']}: held back by the validation gate (not published): "
-                    + "; ".join(doc["failures"]), err=True, fg=typer.colors.RED)
+        typer.secho(printable(f"error: {doc['document']}: held back by the validation gate (not published): "
+                              + "; ".join(doc["failures"])), err=True, fg=typer.colors.RED)
     return bool(held)
 
 
@@ -293,7 +301,10 @@ def _locked(out: Path) -> Iterator[None]:
 
 
 def print_extract_summary(summary: dict, raw_docs: Path, out: Path) -> None:
-    """One screen: documents by status, pages, indicators per level, failures."""
+    """One screen: documents by status, pages, indicators per level, failures (text from the documents and
+    their file names shown escaped where it holds control characters)."""
+    from pipeline.errors import printable as p
+
     echo = typer.echo
     cached = f", {summary['cached']} from cache" if summary["cached"] else ""
     echo(f"\nExtracted {raw_docs} -> {out} in {summary['seconds']:.1f} s{cached}")
@@ -302,12 +313,12 @@ def print_extract_summary(summary: dict, raw_docs: Path, out: Path) -> None:
     if summary["levels"]:
         echo("  indicators per level (rank in the document: labels):")
         for level in summary["levels"]:
-            labels = "; ".join(level["labels"]) or "(no label)"
+            labels = p("; ".join(level["labels"])) or "(no label)"
             labels = labels if len(labels) <= 58 else labels[:55] + "..."
             echo(f"    {level['rank']}  {labels:<58} {level['indicators']:>6}")
     for doc in summary.get("low_confidence", []):
-        echo(f"  warning: {doc['document']}: structure read with low confidence ({doc['confidence']:.2f}): "
-             f"{doc['reading']}; check it with `threshold inspect`")
+        echo(f"  warning: {p(doc['document'])}: structure read with low confidence ({doc['confidence']:.2f}): "
+             f"{p(doc['reading'])}; check it with `threshold inspect`")
     failures = summary["failures"]
     if failures:
         echo(f"  not extracted ({len(failures)}):")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 REASONS = {
     "not_pdf": "not a PDF",
     "not_a_file": "not a regular file",
@@ -16,6 +18,16 @@ REASONS = {
     "memory": "ran out of memory",
     "error": "unexpected error",
 }
+
+
+# control characters (newlines, ESC sequences), line separators and bidirectional overrides
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """Text from outside (file names, PDF text, messages) made safe for one terminal line: control characters
+    are shown escaped ("\\n", "\\x1b"), so a name cannot forge summary lines or drive the terminal."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
 class DocumentError(Exception):

@@ -135,3 +135,19 @@ def test_memory_exhausted_inside_pdfium_is_reported_as_memory(tmp_path):
     outcome = run_isolated([("dense", (str(pdf),))], _count_chars, memory_mb=100, timeout_s=60)["dense"]
     assert outcome.status == "memory", outcome
     assert "ran out of memory" in outcome.value and "100 MiB" in outcome.value
+
+
+def test_file_names_cannot_forge_summary_lines_or_drive_the_terminal(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    shutil.copy(DEV_CORPUS / GOOD_PDFS[0], raw)
+    forged = "x\n  documents 9: 9 ok, 0 failed, 0 skipped; 1 pages; 1 indicators\n.pdf"
+    for name in (forged, "clear\x1b[2J\x1b[31mred\x07.pdf", "rtl\u202egnp.pdf"):
+        (raw / name).write_bytes(b"not a pdf")
+    result = threshold("extract", "--raw-docs", str(raw), "--out", str(out), "--no-progress")
+    assert result.returncode == 1, result.stderr[-3000:]
+    text = result.stdout + result.stderr
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert not any(line.startswith("  documents 9") for line in text.splitlines())
+    assert "error: x\\n  documents 9: 9 ok" in result.stderr and "clear\\x1b[2J" in result.stderr
+    assert len([line for line in text.splitlines() if line.startswith("  documents ")]) == 1

@@ -27,7 +27,7 @@ from typing import Any
 
 import pipeline
 from pipeline import csvfile
-from pipeline.errors import REASONS, DocumentError
+from pipeline.errors import REASONS, DocumentError, printable
 from pipeline.extract.preflight import Limits, check_file, check_kind, check_pdf, classify
 from pipeline.extract.structure import LOW_CONFIDENCE
 from pipeline.manifest import MANIFEST_NAME, Document, inventory, sha256_file
@@ -68,7 +68,7 @@ class DocResult:
     @property
     def message(self) -> str:
         text = STAGE_REASONS.get(self.reason, self.reason)
-        return f"{self.doc.file}: {text}" + (f" ({self.detail})" if self.detail else "")
+        return printable(f"{self.doc.file}: {text}" + (f" ({self.detail})" if self.detail else ""))
 
 
 def run_extract(raw_docs: Path, out: Path, *, jobs: int = 2, use_cache: bool = True, progress: bool = True,
@@ -78,7 +78,7 @@ def run_extract(raw_docs: Path, out: Path, *, jobs: int = 2, use_cache: bool = T
     started, clock = datetime.now(timezone.utc), time.monotonic()
     found = inventory(raw_docs)  # raises ManifestError for an untrustworthy manifest
     for warning in found.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {printable(warning)}", file=sys.stderr)
     import pipeline.extract  # noqa: F401  (imported once here, so forked workers share it)
 
     version = code_version(raw_docs)
@@ -402,7 +402,7 @@ class _Progress:
             else:
                 print(line, file=sys.stderr)
         if self.bar:
-            self.bar.update(self.task, advance=1, description=result.doc.file)
+            self.bar.update(self.task, advance=1, description=printable(result.doc.file))
             self.bar.refresh()
 
     def refresh(self) -> None:
