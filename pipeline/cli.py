@@ -329,13 +329,18 @@ def print_extract_summary(summary: dict, raw_docs: Path, out: Path) -> None:
 
 
 def print_stage_summary(stage: str, summary: Any) -> None:
-    """The scalar facts a later stage reports, on one or two lines."""
+    """Every scalar fact a later stage reports, wrapped over as many lines as they need."""
+    import textwrap
+
+    from pipeline.errors import printable
+
     if not isinstance(summary, dict):
         typer.echo(f"{stage}: done")
         return
-    facts = [f"{key} {value}" for key, value in summary.items()
+    facts = [printable(f"{key} {value}") for key, value in summary.items()
              if isinstance(value, (int, float, str)) and not isinstance(value, bool) and len(str(value)) < 60]
-    typer.echo(f"{stage}: " + ("; ".join(facts[:10]) or "done"))
+    typer.echo(textwrap.fill("; ".join(facts) or "done", width=110, initial_indent=f"{stage}: ",
+                             subsequent_indent="  ", break_long_words=False, break_on_hyphens=False))
 
 
 if __name__ == "__main__":  # pragma: no cover

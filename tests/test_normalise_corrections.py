@@ -159,3 +159,17 @@ def test_corrections_that_drop_every_row_leave_compare_working_and_publish_says_
     published = runner.invoke(app, ["publish", "--raw-docs", str(raw), "--out", str(out)])
     assert published.exit_code == 3 and "no indicators to publish" in published.stderr, published.output
     assert len(published.stderr.splitlines()) == 1
+
+
+def test_the_normalise_summary_shows_every_fact(setup):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    out, raw, before = setup
+    _write(raw, [{"match": {"indicator_id": before[0]["indicator_id"]}, "set": {"level_rank": 9}}])  # invalid
+    result = CliRunner().invoke(app, ["normalise", "--raw-docs", str(raw), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    facts = " ".join(result.stdout.split())
+    for fact in ("corrections_invalid 1", "corrections_stale 0", "rows_dropped 0", "skipped_documents 0"):
+        assert fact in facts
