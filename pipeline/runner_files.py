@@ -69,7 +69,8 @@ class OutFolderError(RuntimeError):
 
 # What a folder this pipeline writes holds (today or in earlier versions): a non-empty OUT with none of these is
 # someone else's folder, and is refused rather than written into.
-PROJECT_TRACES = (".lock", ".cache", ".current", ".releases", "interim", "normalised", "compare")
+LOCK_FILE = ".lock"
+PROJECT_TRACES = (LOCK_FILE, ".cache", ".current", ".releases", "interim", "normalised", "compare")
 
 
 def check_out_folder(out: Path) -> None:
@@ -84,9 +85,10 @@ _held: dict[Path, int] = {}  # folder -> how many nested folder_lock calls hold 
 
 @contextlib.contextmanager
 def folder_lock(out: Path) -> Iterator[None]:
-    """Hold OUT/.cache/lock while a stage writes (re-entrant within one process); a second concurrent run gets
+    """Hold OUT/.lock while a stage writes (re-entrant within one process); a second concurrent run gets
     FolderBusy. A POSIX record lock: it dies with its process and forked workers do not inherit it, so a killed
-    run never blocks the next one."""
+    run never blocks the next one. The lock file sits at the top of OUT, where `make clean` (interim, .cache)
+    cannot delete it under a running stage."""
     out = Path(out)
     key = out.resolve()
     if key in _held:
@@ -99,8 +101,7 @@ def folder_lock(out: Path) -> Iterator[None]:
     check_out_folder(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        (out / ".cache").mkdir(exist_ok=True)
-        handle = open(out / ".cache" / "lock", "a")
+        handle = open(out / LOCK_FILE, "a")
     except OSError as exc:  # OUT is a file, lies under a file, or cannot be written
         raise OutFolderError(f"{out}: cannot write the output folder here ({exc.strerror or exc})") from None
     try:

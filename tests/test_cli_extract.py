@@ -78,7 +78,7 @@ def test_run_publishes_nothing_when_no_document_extracts(raw_folder, tmp_path, f
     result = runner.invoke(app, ["run", "--raw-docs", str(raw_folder(extra=files)), "--out", str(out)])
     assert result.exit_code == code
     assert "could be extracted; nothing was published" in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == [".cache", "interim", "run-record.json"]  # no release
+    assert sorted(p.name for p in out.iterdir()) == [".cache", ".lock", "interim", "run-record.json"]  # no release
 
 
 @pytest.mark.parametrize("command", ["extract", "run", "inspect", "show"])
