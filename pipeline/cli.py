@@ -58,6 +58,12 @@ MaxPages = Annotated[int, typer.Option("--max-pages", min=1, max=1_000_000,
                                        help="Documents with more pages are refused as too large.")]
 MaxMb = Annotated[float, typer.Option("--max-mb", min=0.001, max=1_000_000,
                                       help="Files larger than this (MB) are refused as too large.")]
+MaxChars = Annotated[int, typer.Option("--max-chars", min=1, max=1_000_000_000,
+                                       help="Documents with more characters of text are refused as too large "
+                                            "(the default fits in the default --memory-mb).")]
+StageMemoryMb = Annotated[int, typer.Option("--stage-memory-mb", min=256, max=1 << 20,
+                                            help="Memory (MiB of address space) the normalise, compare and "
+                                                 "publish stages may add before they stop.")]
 
 
 def _version(value: bool) -> None:
@@ -86,6 +92,9 @@ def _call(stage: str, func: Callable[[], Any]) -> Any:
 
     try:
         return func()
+    except MemoryError:
+        raise _fail(f"the {stage} stage ran out of memory (raise the limit with --stage-memory-mb)",
+                    EXIT_STAGE_FAILED) from None
     except (InputFileError, OutFolderError) as exc:  # the manifest, corrections, a data file or OUT: named
         raise _fail(str(exc), EXIT_USAGE) from None
     except FolderBusy as exc:
@@ -114,10 +123,10 @@ def _check_input(raw_docs: Path) -> None:
 
 
 def _do_extract(raw_docs: Path, out: Path, jobs: int, no_cache: bool, progress: bool, timeout: float,
-                memory_mb: int, max_pages: int, max_mb: float) -> dict:
+                memory_mb: int, max_pages: int, max_mb: float, max_chars: int) -> dict:
     _check_input(raw_docs)
     run_extract = _stage("pipeline.extract.stage", "run_extract")
-    limits = Limits(timeout_s=timeout, memory_mb=memory_mb, max_pages=max_pages, max_mb=max_mb)
+    limits = Limits(timeout_s=timeout, memory_mb=memory_mb, max_pages=max_pages, max_mb=max_mb, max_chars=max_chars)
     return _call("extract", lambda: run_extract(raw_docs, out, jobs=jobs, use_cache=not no_cache,
                                                 progress=progress, limits=limits))
 
@@ -129,47 +138,58 @@ _D = Limits()
 def extract(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), jobs: Jobs = 2,
             no_cache: NoCache = False, progress: Progress = True, timeout: Timeout = _D.timeout_s,
             memory_mb: MemoryMb = _D.memory_mb, max_pages: MaxPages = _D.max_pages,
-            max_mb: MaxMb = _D.max_mb) -> None:
+            max_mb: MaxMb = _D.max_mb, max_chars: MaxChars = _D.max_chars) -> None:
     """Extract the indicators of every PDF.
 
     Reads every PDF in RAW_DOCS and writes OUT/interim: one JSON file per document and run.json with each
     document's status (ok, failed with a reason, skipped). Unchanged documents come from the cache."""
-    summary = _do_extract(raw_docs, out, jobs, no_cache, progress, timeout, memory_mb, max_pages, max_mb)
+    summary = _do_extract(raw_docs, out, jobs, no_cache, progress, timeout, memory_mb, max_pages, max_mb,
+                          max_chars)
     print_extract_summary(summary, raw_docs, out)
     raise typer.Exit(EXIT_DOCUMENT_FAILED if summary["failed"] else EXIT_OK)
 
 
+def _bounded(stage: str, func: Callable[[], Any], memory_mb: int) -> Any:
+    """Run a stage in this process within its memory budget."""
+    from pipeline.runner import memory_budget
+
+    with memory_budget(memory_mb):
+        return _call(stage, func)
+
+
 @app.command()
-def normalise(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted")) -> None:
+def normalise(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"),
+              stage_memory_mb: StageMemoryMb = _D.stage_memory_mb) -> None:
     """Map onto the common schema.
 
     Maps each document's levels, areas and domains onto the common schema and tags themes and qualifiers;
     reads OUT/interim and RAW_DOCS/corrections.yaml, writes OUT/normalised."""
     run = _stage("pipeline.normalise", "run_normalise")
     with _locked(out):
-        print_stage_summary("normalise", _call("normalise", lambda: run(raw_docs, out)))
+        print_stage_summary("normalise", _bounded("normalise", lambda: run(raw_docs, out), stage_memory_mb))
 
 
 @app.command()
-def compare(out: Out = Path("extracted")) -> None:
+def compare(out: Out = Path("extracted"), stage_memory_mb: StageMemoryMb = _D.stage_memory_mb) -> None:
     """Compare frameworks and check consistency.
 
     Compares frameworks theme by theme and checks each one for consistency; reads OUT/normalised, writes
     OUT/compare."""
     run = _stage("pipeline.compare", "run_compare")
     with _locked(out):
-        print_stage_summary("compare", _call("compare", lambda: run(out)))
+        print_stage_summary("compare", _bounded("compare", lambda: run(out), stage_memory_mb))
 
 
 @app.command()
-def publish(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted")) -> None:
+def publish(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"),
+            stage_memory_mb: StageMemoryMb = _D.stage_memory_mb) -> None:
     """Validate and publish the datasets.
 
     Validates everything and publishes the datasets, datapackage.json and report.html at the top of OUT. If
     validation fails nothing is published and the previous release stays as it was."""
     run = _stage("pipeline.publish", "run_publish")
     with _locked(out):
-        summary = _call("publish", lambda: run(raw_docs, out))
+        summary = _bounded("publish", lambda: run(raw_docs, out), stage_memory_mb)
         print_stage_summary("publish", summary)
     raise typer.Exit(EXIT_DOCUMENT_FAILED if _held_back(summary) else EXIT_OK)
 
@@ -251,14 +271,16 @@ def inspect(document: Annotated[Path, typer.Argument(help="A PDF: a path, or a f
 def run_all(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), jobs: Jobs = 2,
             no_cache: NoCache = False, progress: Progress = True, timeout: Timeout = _D.timeout_s,
             memory_mb: MemoryMb = _D.memory_mb, max_pages: MaxPages = _D.max_pages,
-            max_mb: MaxMb = _D.max_mb) -> None:
+            max_mb: MaxMb = _D.max_mb, max_chars: MaxChars = _D.max_chars,
+            stage_memory_mb: StageMemoryMb = _D.stage_memory_mb) -> None:
     """Run every stage (the whole pipeline).
 
     Runs extract, normalise, compare and publish in order. Documents that fail are reported and left out; the
     others are published, and the exit status is 1 to tell that some failed."""
     _check_input(raw_docs)
     with _locked(out):  # one run at a time writes to OUT
-        summary = _do_extract(raw_docs, out, jobs, no_cache, progress, timeout, memory_mb, max_pages, max_mb)
+        summary = _do_extract(raw_docs, out, jobs, no_cache, progress, timeout, memory_mb, max_pages, max_mb,
+                              max_chars)
         print_extract_summary(summary, raw_docs, out)
         if not summary["ok"]:  # never replace the last release with an empty one
             code = EXIT_USAGE if not summary["documents"] else EXIT_DOCUMENT_FAILED
@@ -267,7 +289,7 @@ def run_all(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), 
                                           ("compare", "pipeline.compare", "run_compare", (out,)),
                                           ("publish", "pipeline.publish", "run_publish", (raw_docs, out))):
             run = _stage(module, func)
-            published = _call(stage, lambda: run(*args))
+            published = _bounded(stage, lambda: run(*args), stage_memory_mb)
             print_stage_summary(stage, published)
     raise typer.Exit(EXIT_DOCUMENT_FAILED if summary["failed"] or _held_back(published) else EXIT_OK)
 

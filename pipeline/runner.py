@@ -8,6 +8,7 @@ affects the others. Ctrl-C or SIGTERM in the parent kills the children before th
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import resource
@@ -158,6 +159,24 @@ def _exit_outcome(code: int | None, memory_mb: int | None = None) -> tuple[str, 
         hint = " (the system may have run out of memory)" if code == -signal.SIGKILL else ""
         return "crashed", f"worker killed by {name}{hint}"
     return "crashed", f"worker exited with status {code} without a result"
+
+
+@contextlib.contextmanager
+def memory_budget(memory_mb: int | None):
+    """Let this process add at most memory_mb MiB of address space while the block runs (a soft limit, restored
+    after): a stage that runs away in the main process raises MemoryError instead of exhausting the machine."""
+    if not memory_mb:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = _address_space() + memory_mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _raise_on_sigterm():

@@ -16,6 +16,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .text import fold
 
+CHUNK = 512  # rows scored at a time: memory stays chunk x (indicators of the other framework), never n x m
+
 MATCH_COLUMNS = (
     "indicator_id", "framework", "document", "page", "level_label", "canonical_level", "text",
     "rank", "score", "match_id", "match_framework", "match_document", "match_page", "match_level_label",
@@ -77,14 +79,16 @@ def top_matches(frame: pd.DataFrame, settings: dict) -> list[dict]:
         for fw_b, idx_b in groups.items():
             if fw_a == fw_b:
                 continue
-            block = similarity_block(vectors, idx_a, idx_b)
-            block[np.outer(signs[idx_a], signs[idx_b]) < 0] = 0.0
-            order = np.argsort(-block, axis=1, kind="stable")[:, :top_k]  # ties: lower indicator_id first
-            for i, a in enumerate(idx_a):
-                for rank, j in enumerate(order[i], start=1):
-                    score = float(block[i, j])
-                    if score >= threshold:
-                        rows.append(_match_row(records[a], records[idx_b[j]], rank, score))
+            for start in range(0, len(idx_a), CHUNK):
+                part = idx_a[start:start + CHUNK]
+                block = similarity_block(vectors, part, idx_b)
+                block[np.outer(signs[part], signs[idx_b]) < 0] = 0.0
+                order = np.argsort(-block, axis=1, kind="stable")[:, :top_k]  # ties: lower indicator_id first
+                for i, a in enumerate(part):
+                    for rank, j in enumerate(order[i], start=1):
+                        score = float(block[i, j])
+                        if score >= threshold:
+                            rows.append(_match_row(records[a], records[idx_b[j]], rank, score))
     return sorted(rows, key=lambda r: (r["framework"], r["indicator_id"], r["match_framework"], r["rank"]))
 
 

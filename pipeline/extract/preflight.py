@@ -139,6 +139,8 @@ def _textless_pages(path: Path, n_pages: int, limits: Limits) -> list[int]:
         if count > limits.max_chars_per_page:
             raise DocumentError("too_large", f"page {number} has {count} characters, "
                                              f"the limit is {limits.max_chars_per_page}")
+    if sum(counts) > limits.max_chars:
+        raise DocumentError("too_large", f"{sum(counts)} characters, the limit is {limits.max_chars}")
     if counts and not any(counts):
         raise DocumentError("no_text")
     return [number for number, count in enumerate(counts, start=1) if count == 0]
