@@ -42,8 +42,8 @@ def _raw_docs(out: Path, raw_docs: Path | None) -> list[Path]:
     candidates = []
     current = Releases(out).current()
     record = current / "release.json" if current else None
-    if record and record.is_file():
-        candidates.append(Path(json.loads(record.read_text(encoding="utf-8")).get("raw_docs", "")))
+    if record and record.is_file():  # the input folder, relative to OUT (absolute in older releases)
+        candidates.append(Path(out) / json.loads(record.read_text(encoding="utf-8")).get("raw_docs", ""))
     return candidates + [Path(out).resolve().parent / "raw_docs"]
 
 

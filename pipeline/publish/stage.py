@@ -113,7 +113,7 @@ def _run_record(staging: Path, raw_docs: Path, out: Path, meta: dict, gate: vali
     record = {
         "published_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "version": meta["version"], "data_changed": meta["changed"], "data_hash": meta["data_hash"],
-        "raw_docs": str(Path(raw_docs).resolve()), "out": str(Path(out).resolve()),
+        "raw_docs": os.path.relpath(Path(raw_docs).resolve(), Path(out).resolve()),  # no local absolute path
         "software": _versions(),
         "validation": {"expectations_evaluated": gate.evaluated, "failures": gate.failures,
                        "warnings": gate.warnings, "skipped": gate.skipped},
