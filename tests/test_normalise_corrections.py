@@ -173,3 +173,17 @@ def test_the_normalise_summary_shows_every_fact(setup):
     facts = " ".join(result.stdout.split())
     for fact in ("corrections_invalid 1", "corrections_stale 0", "rows_dropped 0", "skipped_documents 0"):
         assert fact in facts
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"match": {"indicator_id": "a-0123456789"}, "set": {"area": ["a", "b"]}}, r"set\.area: must be text, not list"),
+    ({"match": {"indicator_id": "a-0123456789"}, "set": {"text": {"a": 1}}}, r"set\.text: must be text, not dict"),
+    ({"match": {"indicator_id": "a-0123456789"}, "set": {"level_rank": True}}, r"set\.level_rank: must be an integer"),
+    ({"match": {"document": "d.pdf", "text": ["x"]}, "drop": True}, r"match\.text: must be text, not list"),
+    ({"match": {"indicator_id": 12}, "drop": True}, r"match\.indicator_id: must be text, not int"),
+    ({"match": {"indicator_id": "a-0123456789"}, "drop": True, "note": ["x"]}, r"note: must be text, not list"),
+])
+def test_correction_values_are_type_checked(tmp_path, entry, message):
+    _write(tmp_path, [entry])
+    with pytest.raises(DataFileError, match=r"corrections\.yaml: corrections\[1\]\." + message):
+        load_corrections(tmp_path / "corrections.yaml")
