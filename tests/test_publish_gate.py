@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -156,3 +158,25 @@ def test_plausibility_warnings_do_not_block_publishing(tmp_path_factory):
     assert any(w.startswith("levels: expect_column_values_to_be_between(column='indicators'")
                for w in summary["validation_warnings"]), summary["validation_warnings"]
     assert frictionless_valid(out) == []
+
+
+FULL_DISK = """
+import sys
+from great_expectations.data_context.store.tuple_store_backend import TupleFilesystemStoreBackend
+
+def full(self, key, value, **kwargs):
+    raise OSError(28, "No space left on device")
+
+TupleFilesystemStoreBackend._set = full
+from pipeline.cli import app
+sys.argv = ["threshold", "publish", "--raw-docs", sys.argv[1], "--out", sys.argv[2]]
+app()
+"""
+
+
+def test_a_full_disk_while_writing_data_docs_is_one_line_not_pages_of_tracebacks(tmp_path_factory):
+    base = clone(published_base(tmp_path_factory), tmp_path_factory.mktemp("gate") / "d")
+    result = subprocess.run([sys.executable, "-c", FULL_DISK, str(base / "raw_docs"), str(base / "out")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 3, result.stderr[-2000:]
+    assert len(result.stderr.splitlines()) == 1 and "No space left on device" in result.stderr, result.stderr[-2000:]

@@ -14,7 +14,9 @@ Frictionless, JSON Schema) concerns the release as a whole.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -203,8 +205,44 @@ def _gx():
     return gx
 
 
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def _gx_errors():
+    """great-expectations logs what goes wrong while it writes Data Docs (a traceback per page on a full disk)
+    and carries on: keep those records off stderr and raise the first one's error once the block is done."""
+    logger, collect = logging.getLogger("great_expectations"), _Collect()
+    propagate, logger.propagate = logger.propagate, False
+    logger.addHandler(collect)
+    try:
+        yield
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+    for record in collect.records:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, Exception):
+            raise error
+        text = record.getMessage()  # GX puts the error and its traceback in the message: keep the error
+        found = re.search(r'(\w+(?:Error|Exception)): "([^"]*)"', text)
+        raise RuntimeError("Data Docs could not be written: "
+                           + (f"{found.group(1)}: {found.group(2)}" if found else text.splitlines()[0]))
+
+
 def run_checkpoint(frames: dict, params: dict, docs_dir: Path | None, stages: dict[str, str]) -> GateResult:
     """Run every table's suite in one great-expectations checkpoint; write Data Docs to docs_dir."""
+    with _gx_errors():
+        return _run_checkpoint(frames, params, docs_dir, stages)
+
+
+def _run_checkpoint(frames: dict, params: dict, docs_dir: Path | None, stages: dict[str, str]) -> GateResult:
     gx = _gx()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
