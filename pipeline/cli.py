@@ -291,7 +291,8 @@ def run_all(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), 
             run = _stage(module, func)
             published = _bounded(stage, lambda: run(*args), stage_memory_mb)
             print_stage_summary(stage, published)
-    raise typer.Exit(EXIT_DOCUMENT_FAILED if summary["failed"] or _held_back(published) else EXIT_OK)
+    held = _held_back(published)
+    raise typer.Exit(EXIT_DOCUMENT_FAILED if summary["failed"] or held else EXIT_OK)
 
 
 def _held_back(summary: Any) -> bool:

@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline import csvfile
+from pipeline.errors import printable
 
 SEED_LEVELS = ["Level 1 - Universal", "Level 2 - Early help", "Level 3 - Targeted", "Level 4 - Specialist"]
 OVERFLOW = "Bullet printed past both edges of the page " + "and further " * 12
@@ -151,3 +152,84 @@ def test_file_names_cannot_forge_summary_lines_or_drive_the_terminal(tmp_path):
     assert not any(line.startswith("  documents 9") for line in text.splitlines())
     assert "error: x\\n  documents 9: 9 ok" in result.stderr and "clear\\x1b[2J" in result.stderr
     assert len([line for line in text.splitlines() if line.startswith("  documents ")]) == 1
+
+
+# --- everything at once -------------------------------------------------------------------------------------------
+
+HELD_TEXT = "Physically and psychologically well"  # a bullet of the document a correction empties, so the gate holds it back
+
+
+def hostile_folder(raw: Path) -> dict[str, str]:
+    """Good and plausible documents mixed with every hostile kind of document; returns the names (as in
+    run.json) of the documents that must fail, with their reason."""
+    raw.mkdir()
+    for name in GOOD_PDFS:
+        shutil.copy(DEV_CORPUS / name, raw)
+    shutil.copy(DEV_CORPUS / "synth-05__level_grid__v6.pdf", raw / LONG_NAME)
+    shutil.copy(DEV_CORPUS / "worcestershire__list__v1.pdf", raw / "held.pdf")
+    docgen.threshold_list_pdf(raw / "overflow.pdf", SEED_LEVELS, overflow=OVERFLOW)
+    docgen.threshold_list_pdf(raw / "=cmd.pdf", SEED_LEVELS, extra=FORMULAS)
+    (raw / "manifest.yaml").write_text(
+        "documents:\n  - file: =cmd.pdf\n    framework: formulas\n    authority: \"=2+2\"\n", encoding="utf-8")
+    (raw / "corrections.yaml").write_text(
+        f"corrections:\n  - match: {{document: held.pdf, text: {HELD_TEXT}}}\n    set: {{text: \"\"}}\n"
+        "  - match: {document: =cmd.pdf, text: Good height/weight}\n    set: {text: \"=1+2\"}\n", encoding="utf-8")
+    failing = {}
+    for name, (data, reason) in bad_documents().items():
+        (raw / name).write_bytes(data)
+        failing[name] = reason
+    docgen.threshold_list_pdf(raw / "cafe.pdf", SEED_LEVELS).rename(raw / os.fsdecode(b"caf\xe9.pdf"))
+    failing["caf\\xe9.pdf"] = "bad_name"
+    (raw / "folder.pdf").mkdir()
+    (raw / "gone.pdf").symlink_to(raw / "nowhere.pdf")
+    (raw / "loop.pdf").symlink_to(raw / "loop.pdf")
+    os.mkfifo(raw / "pipe.pdf")
+    failing.update({"folder.pdf": "not_a_file", "gone.pdf": "not_a_file", "loop.pdf": "not_a_file",
+                    "pipe.pdf": "not_a_file"})
+    (raw / "forged\n  documents 99: 99 ok.pdf").write_bytes(b"not a pdf")
+    (raw / "esc\x1b[2J.pdf").write_bytes(b"not a pdf")
+    failing.update({"forged\n  documents 99: 99 ok.pdf": "not_pdf", "esc\x1b[2J.pdf": "not_pdf"})
+    (raw / "dense.pdf").write_bytes(pdfgen.text_pdf([[LINE] * 50 for _ in range(100)]))
+    failing["dense.pdf"] = "too_large"
+    return failing
+
+
+LINE = "The child has needs described in this line of text, written out at length for the test: abcdefgh"
+
+
+def bad_documents() -> dict:
+    from test_reliability_bad_inputs import bad_documents as bad
+
+    return bad()
+
+
+def test_a_run_over_good_and_every_hostile_kind_of_document(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    failing = hostile_folder(raw)
+    script = Path(sys.executable).with_name("threshold")
+    with open(tmp_path / "stdout", "w") as stdout, open(tmp_path / "stderr", "w") as stderr:
+        proc = subprocess.Popen([str(script), "run", "--raw-docs", str(raw), "--out", str(out), "--no-progress"],
+                                cwd=ROOT, stdout=stdout, stderr=stderr)
+        _, status, usage = os.wait4(proc.pid, 0)  # the run's own resource use: itself and its workers
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+    stdout, stderr = ((tmp_path / name).read_text() for name in ("stdout", "stderr"))
+    peak_mib = usage.ru_maxrss / 1024
+    assert code == 1, stderr[-3000:]
+    text = stdout + stderr
+    assert "Traceback" not in text and "\x1b" not in text
+    # the good and plausible documents are published, the held-back one is not
+    published = {r["document"] for r in json.loads((out / "indicators.json").read_text(encoding="utf-8"))}
+    assert published == {*GOOD_PDFS, LONG_NAME, "overflow.pdf", "=cmd.pdf"}
+    assert "error: held.pdf: held back by the validation gate (not published): indicators: " in stderr
+    assert [d["document"] for d in json.loads((out / "release.json").read_text())["held_back"]] == ["held.pdf"]
+    # every failed one is named with its reason, on stderr and in run.json
+    status = {r["document"]: r for r in json.loads((out / "interim" / "run.json").read_text())["documents"]}
+    for name, reason in failing.items():
+        assert (status[name]["status"], status[name]["reason"]) == ("failed", reason), status[name]
+        assert f"error: {printable(name)}: " in stderr, name
+    assert not any(line.startswith("  documents 99") for line in text.splitlines())
+    # no live formula in any CSV; the JSON keeps the raw text
+    assert live_cells(out) == []
+    assert set(FORMULAS) <= {r["text"] for r in json.loads((out / "indicators.json").read_text())}
+    # within its limits: no process of the run came near the worker (2 GiB) or stage (4 GiB) memory limits
+    assert peak_mib < 2048, peak_mib
