@@ -3,8 +3,8 @@ checkpoint, Frictionless, JSON Schema), then make them the current release atomi
 
 The gate judges per document: documents whose rows break a critical expectation are held back (left out of
 every table, the comparison recomputed without them) and named with the expectation in the summary, the
-release record and the report, and the rest is built and validated again. A failure that names no document, or
-one that would leave nothing to publish, refuses the whole release.
+release record and the report, and the rest is built and validated again. A failure that remains without naming
+a document, or one that would leave nothing to publish, refuses the whole release.
 
     run_publish(raw_docs, out) -> summary dict      (raises PublishValidationError when the gate refuses)
 """
@@ -168,7 +168,7 @@ def run_publish(raw_docs: Path, out: Path) -> dict:
                 staging, tables, meta, warnings, gate = _build(releases, inputs, held, raw_docs, out)
                 culprits = gate.culprits()
                 left = {r["document"] for r in tables["documents"].rows} - set(culprits)
-                if not culprits or not left:
+                if not culprits or not left or set(culprits) <= set(held):
                     break
                 shutil.rmtree(staging, ignore_errors=True)
                 held.update(culprits)

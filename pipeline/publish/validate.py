@@ -8,8 +8,8 @@ referenced keys), page numbers against the document's page count, boxes against 
 
 The gate judges per document: a failure of a critical expectation on the stage's own tables names the documents
 whose rows broke it (great-expectations' unexpected rows, by their `document` column), so the publish stage can
-hold those documents back and publish the rest. Any other failure (a table-level expectation, a comparison table,
-Frictionless, JSON Schema) concerns the release as a whole.
+hold those documents back and publish the rest. The other failures (a table-level expectation, a comparison table,
+Frictionless, JSON Schema) are judged again without those documents; if they remain, nothing is published.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ _ID_COLUMN = re.compile(r"(^|_)indicators?(_ids?|_[ab])?($|_)")
 class GateResult:
     """Failures of critical expectations (and of the Frictionless and JSON Schema checks) block publishing;
     failures of expectations with severity "warning" (plausibility checks) are reported only. `by_document`:
-    the critical failures each document's rows caused; `unattributed`: expectation failures naming no document."""
+    the critical failures each document's rows caused."""
 
     success: bool
     failures: list[str] = field(default_factory=list)
@@ -42,7 +42,6 @@ class GateResult:
     skipped: list[str] = field(default_factory=list)
     evaluated: int = 0
     by_document: dict[str, list[str]] = field(default_factory=dict)
-    unattributed: list[str] = field(default_factory=list)
 
     def add_failures(self, failures: list[str]) -> None:
         """Failures of the checks after the expectations (Frictionless, JSON Schema)."""
@@ -50,10 +49,10 @@ class GateResult:
         self.success = not self.failures
 
     def culprits(self) -> dict[str, list[str]]:
-        """Documents to hold back: those whose rows broke a critical expectation, when every failed expectation
-        names one ({} when one concerns the release as a whole). Failures of the later checks are judged again
-        once the documents are left out."""
-        return {} if self.success or self.unattributed else dict(self.by_document)
+        """Documents to hold back: those whose rows broke a critical expectation. The other failures (of the
+        release as a whole, the comparison tables, Frictionless, JSON Schema) are judged again once they are left
+        out, and refuse the release if they remain."""
+        return {} if self.success else dict(self.by_document)
 
     def summary(self) -> str:
         head = (f"{self.evaluated} expectations evaluated, {len(self.failures)} failed, "
@@ -298,11 +297,8 @@ def _run_all(checkpoints, batches, params) -> GateResult:
                     result.warnings.append(text)
                     continue
                 result.failures.append(text)
-                documents = failing_documents(er)
-                for document in documents:
+                for document in failing_documents(er):
                     result.by_document.setdefault(document, []).append(text)
-                if not documents:
-                    result.unattributed.append(text)
     result.success = not result.failures
     return result
 
