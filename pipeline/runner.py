@@ -9,6 +9,7 @@ affects the others. Ctrl-C or SIGTERM in the parent kills the children before th
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -57,6 +58,7 @@ def _die_with_parent(parent: int) -> None:
 
 def _child(conn, parent: int, func: Callable, args: tuple, memory_mb: int | None, cpu_s: float | None) -> None:
     _die_with_parent(parent)
+    faulthandler.disable()  # a worker killed by a signal is reported by the parent, not by a stack dump
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if memory_mb:
