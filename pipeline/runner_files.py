@@ -74,8 +74,10 @@ PROJECT_TRACES = (LOCK_FILE, ".cache", ".current", ".releases", "interim", "norm
 
 
 def check_out_folder(out: Path) -> None:
-    """Refuse a non-empty OUT that is not an output folder of this pipeline (its files would be at risk)."""
-    if out.is_dir() and any(out.iterdir()) and not any(os.path.lexists(out / name) for name in PROJECT_TRACES):
+    """Refuse a non-empty OUT that is not an output folder of this pipeline (its files would be at risk); a folder
+    that holds only a README (as the repository's extracted/ does) is free to use."""
+    others = out.is_dir() and any(not p.name.lower().startswith("readme") for p in out.iterdir())
+    if others and not any(os.path.lexists(out / name) for name in PROJECT_TRACES):
         raise OutFolderError(f"{out}: the folder is not empty and is not an output folder of this pipeline; "
                              "choose a new or empty folder (nothing was written)")
 

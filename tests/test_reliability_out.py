@@ -97,3 +97,12 @@ def test_an_output_folder_that_cannot_be_written_is_one_line_and_exit_2(tmp_path
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.stderr.startswith(f"error: {out}: cannot write the output folder here")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_folder_holding_only_a_readme_is_free_to_use(raw_folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline.extract, "extract_document", fake_extractor)
+    out = tmp_path / "extracted"  # as the repository's extracted/ with its README.md
+    out.mkdir()
+    (out / "README.md").write_text("# extracted/\n", encoding="utf-8")
+    assert run_extract(raw_folder(GOOD_PDFS), out, progress=False)["ok"] == 2
+    assert (out / "README.md").read_text(encoding="utf-8") == "# extracted/\n"
