@@ -1,8 +1,9 @@
 """`threshold`: the command line, a thin shell over the stages' library functions.
 
-Exit status: 0 every document extracted; 1 at least one document failed (the others were still processed and
-published); 2 a usage error (bad option, unreadable manifest, missing input folder); 3 a stage could not
-complete (for example the validation gate refused to publish, or another run holds the output folder).
+Exit status: 0 every document extracted and published; 1 at least one document failed or was held back by the
+validation gate (the others were still processed and published); 2 a usage error (bad option, missing input
+folder, a manifest, corrections or data file that cannot be trusted); 3 a stage could not complete (for example
+the validation gate refused to publish, or another run holds the output folder).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ app = typer.Typer(
          "normalise (common level, domain and theme schema -> OUT/normalised), compare (across frameworks "
          "-> OUT/compare), publish (validated CSV/JSON, datapackage.json and report.html at the top of OUT). "
          "`threshold run` runs them all; `threshold show ID` shows where an indicator came from.\n\n"
-         "Exit status: 0 all documents ok; 1 some document failed (the rest still completed); "
+         "Exit status: 0 all documents ok; 1 some document failed or was held back (the rest still completed); "
          "2 usage error; 3 a stage could not complete.",
     no_args_is_help=True,
     add_completion=False,
@@ -46,14 +47,23 @@ Jobs = Annotated[int, typer.Option("--jobs", "-j", min=0, help="Documents extrac
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Re-extract every document even if its PDF and the "
                                                           "extraction code are unchanged.")]
 Progress = Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar (only on a terminal).")]
-Timeout = Annotated[float, typer.Option("--timeout", min=1, help="Seconds one document may take before it is "
-                                                                 "stopped and marked 'timed out'.")]
-MemoryMb = Annotated[int, typer.Option("--memory-mb", min=64, help="Memory (MiB of address space) one document's "
-                                                                   "worker may add before it is stopped.")]
-MaxPages = Annotated[int, typer.Option("--max-pages", min=1,
+# Upper bounds keep every limit a finite number the operating system accepts (setrlimit overflows beyond them).
+Timeout = Annotated[float, typer.Option("--timeout", min=1, max=7 * 24 * 3600,
+                                        help="Seconds one document may take before it is stopped and marked "
+                                             "'timed out' (at most a week).")]
+MemoryMb = Annotated[int, typer.Option("--memory-mb", min=64, max=1 << 20,
+                                       help="Memory (MiB of address space) one document's worker may add before "
+                                            "it is stopped.")]
+MaxPages = Annotated[int, typer.Option("--max-pages", min=1, max=1_000_000,
                                        help="Documents with more pages are refused as too large.")]
-MaxMb = Annotated[float, typer.Option("--max-mb", min=0.001,
+MaxMb = Annotated[float, typer.Option("--max-mb", min=0.001, max=1_000_000,
                                       help="Files larger than this (MB) are refused as too large.")]
+MaxChars = Annotated[int, typer.Option("--max-chars", min=1, max=1_000_000_000,
+                                       help="Documents with more characters of text are refused as too large "
+                                            "(the default fits in the default --memory-mb).")]
+StageMemoryMb = Annotated[int, typer.Option("--stage-memory-mb", min=256, max=1 << 20,
+                                            help="Memory (MiB of address space) the normalise, compare and "
+                                                 "publish stages may add before they stop.")]
 
 
 def _version(value: bool) -> None:
@@ -69,18 +79,23 @@ def main(version: Annotated[bool, typer.Option("--version", callback=_version, i
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    from pipeline.errors import printable
+
+    typer.secho("error: " + "\n".join(map(printable, str(message).split("\n"))), err=True, fg=typer.colors.RED)
     return typer.Exit(code)
 
 
 def _call(stage: str, func: Callable[[], Any]) -> Any:
     """Run one stage; map the known failures to exit statuses with a one-line message."""
-    from pipeline.manifest import ManifestError
-    from pipeline.runner_files import FolderBusy
+    from pipeline.errors import InputFileError
+    from pipeline.runner_files import FolderBusy, OutFolderError
 
     try:
         return func()
-    except ManifestError as exc:
+    except MemoryError:
+        raise _fail(f"the {stage} stage ran out of memory (raise the limit with --stage-memory-mb)",
+                    EXIT_STAGE_FAILED) from None
+    except (InputFileError, OutFolderError) as exc:  # the manifest, corrections, a data file or OUT: named
         raise _fail(str(exc), EXIT_USAGE) from None
     except FolderBusy as exc:
         raise _fail(str(exc), EXIT_STAGE_FAILED) from None
@@ -108,10 +123,10 @@ def _check_input(raw_docs: Path) -> None:
 
 
 def _do_extract(raw_docs: Path, out: Path, jobs: int, no_cache: bool, progress: bool, timeout: float,
-                memory_mb: int, max_pages: int, max_mb: float) -> dict:
+                memory_mb: int, max_pages: int, max_mb: float, max_chars: int) -> dict:
     _check_input(raw_docs)
     run_extract = _stage("pipeline.extract.stage", "run_extract")
-    limits = Limits(timeout_s=timeout, memory_mb=memory_mb, max_pages=max_pages, max_mb=max_mb)
+    limits = Limits(timeout_s=timeout, memory_mb=memory_mb, max_pages=max_pages, max_mb=max_mb, max_chars=max_chars)
     return _call("extract", lambda: run_extract(raw_docs, out, jobs=jobs, use_cache=not no_cache,
                                                 progress=progress, limits=limits))
 
@@ -123,47 +138,60 @@ _D = Limits()
 def extract(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), jobs: Jobs = 2,
             no_cache: NoCache = False, progress: Progress = True, timeout: Timeout = _D.timeout_s,
             memory_mb: MemoryMb = _D.memory_mb, max_pages: MaxPages = _D.max_pages,
-            max_mb: MaxMb = _D.max_mb) -> None:
+            max_mb: MaxMb = _D.max_mb, max_chars: MaxChars = _D.max_chars) -> None:
     """Extract the indicators of every PDF.
 
     Reads every PDF in RAW_DOCS and writes OUT/interim: one JSON file per document and run.json with each
     document's status (ok, failed with a reason, skipped). Unchanged documents come from the cache."""
-    summary = _do_extract(raw_docs, out, jobs, no_cache, progress, timeout, memory_mb, max_pages, max_mb)
+    summary = _do_extract(raw_docs, out, jobs, no_cache, progress, timeout, memory_mb, max_pages, max_mb,
+                          max_chars)
     print_extract_summary(summary, raw_docs, out)
     raise typer.Exit(EXIT_DOCUMENT_FAILED if summary["failed"] else EXIT_OK)
 
 
+def _bounded(stage: str, func: Callable[[], Any], memory_mb: int) -> Any:
+    """Run a stage in this process within its memory budget."""
+    from pipeline.runner import memory_budget
+
+    with memory_budget(memory_mb):
+        return _call(stage, func)
+
+
 @app.command()
-def normalise(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted")) -> None:
+def normalise(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"),
+              stage_memory_mb: StageMemoryMb = _D.stage_memory_mb) -> None:
     """Map onto the common schema.
 
     Maps each document's levels, areas and domains onto the common schema and tags themes and qualifiers;
     reads OUT/interim and RAW_DOCS/corrections.yaml, writes OUT/normalised."""
     run = _stage("pipeline.normalise", "run_normalise")
     with _locked(out):
-        print_stage_summary("normalise", _call("normalise", lambda: run(raw_docs, out)))
+        print_stage_summary("normalise", _bounded("normalise", lambda: run(raw_docs, out), stage_memory_mb))
 
 
 @app.command()
-def compare(out: Out = Path("extracted")) -> None:
+def compare(out: Out = Path("extracted"), stage_memory_mb: StageMemoryMb = _D.stage_memory_mb) -> None:
     """Compare frameworks and check consistency.
 
     Compares frameworks theme by theme and checks each one for consistency; reads OUT/normalised, writes
     OUT/compare."""
     run = _stage("pipeline.compare", "run_compare")
     with _locked(out):
-        print_stage_summary("compare", _call("compare", lambda: run(out)))
+        print_stage_summary("compare", _bounded("compare", lambda: run(out), stage_memory_mb))
 
 
 @app.command()
-def publish(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted")) -> None:
+def publish(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"),
+            stage_memory_mb: StageMemoryMb = _D.stage_memory_mb) -> None:
     """Validate and publish the datasets.
 
     Validates everything and publishes the datasets, datapackage.json and report.html at the top of OUT. If
     validation fails nothing is published and the previous release stays as it was."""
     run = _stage("pipeline.publish", "run_publish")
     with _locked(out):
-        print_stage_summary("publish", _call("publish", lambda: run(raw_docs, out)))
+        summary = _bounded("publish", lambda: run(raw_docs, out), stage_memory_mb)
+        print_stage_summary("publish", summary)
+    raise typer.Exit(EXIT_DOCUMENT_FAILED if _held_back(summary) else EXIT_OK)
 
 
 @app.command()
@@ -174,22 +202,28 @@ def show(indicator_id: Annotated[str, typer.Argument(help="The indicator's id (c
                                                           help="Folder holding the source PDF "
                                                           "(default: the one the published run used).")] = None,
          png: Annotated[Optional[Path], typer.Option("--png", resolve_path=True, help="Where to write the picture "
-                                                     "(default: <indicator_id>.png here).")] = None) -> None:
+                                                     "(default: <indicator_id>.png here).")] = None,
+         timeout: Timeout = _D.timeout_s, memory_mb: MemoryMb = _D.memory_mb) -> None:
     """Show where an indicator came from.
 
     Renders the indicator's PDF page to a PNG file with the indicator's box highlighted, and prints its
-    document, page, box and text."""
+    document, page, box and text. The page is rendered in a worker process under the extract stage's limits."""
     render = _stage("pipeline.publish", "render_indicator")
     target = png or Path(f"{indicator_id}.png").resolve()
     try:
-        info = render(out, indicator_id, target, raw_docs=raw_docs)
+        info = render(out, indicator_id, target, raw_docs=raw_docs,
+                      limits=Limits(timeout_s=timeout, memory_mb=memory_mb))
     except LookupError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    typer.echo(f"{info['document']}, page {info['page']}, box {', '.join(f'{v:.1f}' for v in info['bbox'])}")
-    typer.echo(f"  {info['text']}")
-    typer.echo(f"picture: {info['png']}")
+    except RuntimeError as exc:  # RenderError: the worker could not draw the page
+        raise _fail(f"{indicator_id}: the page could not be rendered: {exc}", EXIT_DOCUMENT_FAILED) from None
+    from pipeline.errors import printable as p
+
+    typer.echo(f"{p(info['document'])}, page {info['page']}, box {', '.join(f'{v:.1f}' for v in info['bbox'])}")
+    typer.echo(f"  {p(info['text'])}")
+    typer.echo(f"picture: {p(info['png'])}")
     if info.get("warning"):
-        typer.secho(f"warning: {info['warning']}", err=True, fg=typer.colors.YELLOW)
+        typer.secho(f"warning: {p(info['warning'])}", err=True, fg=typer.colors.YELLOW)
 
 
 @app.command()
@@ -206,26 +240,29 @@ def inspect(document: Annotated[Path, typer.Argument(help="A PDF: a path, or a f
     that gave levels, areas and domains boxed and tagged, and where camelot's reading of a ruled table disagrees,
     in red. Prints the reading chosen, its confidence, the levels and any warnings. Uses the document's manifest
     hints when it is listed in RAW_DOCS/manifest.yaml."""
-    from pipeline.manifest import ManifestError, parse_pages
+    from pipeline.errors import InputFileError
+    from pipeline.manifest import parse_pages
 
     run = _stage("pipeline.extract.inspect", "run_inspect")
     try:
         wanted = parse_pages(pages, "--pages") if pages else None
         result = run(document, raw_docs, to, wanted, Limits(timeout_s=timeout, memory_mb=memory_mb))
-    except (FileNotFoundError, ManifestError) as exc:
+    except (FileNotFoundError, InputFileError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
     if "error" in result:
         raise _fail(f"{result['document']}: {result['error']}", EXIT_DOCUMENT_FAILED)
+    from pipeline.errors import printable as p
+
     echo = typer.echo
-    echo(f"{result['document']}: {result['reading']} (confidence {result['confidence']:.2f})")
+    echo(f"{p(result['document'])}: {p(result['reading'])} (confidence {result['confidence']:.2f})")
     for level in result["levels"]:
-        echo(f"  level {level['rank']}: {level['label']}")
+        echo(f"  level {level['rank']}: {p(level['label'])}")
     if result["crosscheck"]:
         check = result["crosscheck"]
         echo(f"  camelot cross-check, pages {check['pages']}: {check['checked']} indicators in ruled cells, "
              f"agreement {check['agreement']}")
     for warning in result["warnings"]:
-        typer.secho(f"  warning: {warning}", fg=typer.colors.YELLOW)
+        typer.secho(f"  warning: {p(warning)}", fg=typer.colors.YELLOW)
     for written in result["pngs"]:
         echo(f"{'outline' if written.endswith('.txt') else 'picture'}: {written}")
 
@@ -261,14 +298,16 @@ def lookup(text: Annotated[str, typer.Argument(help="A free-text description of 
 def run_all(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), jobs: Jobs = 2,
             no_cache: NoCache = False, progress: Progress = True, timeout: Timeout = _D.timeout_s,
             memory_mb: MemoryMb = _D.memory_mb, max_pages: MaxPages = _D.max_pages,
-            max_mb: MaxMb = _D.max_mb) -> None:
+            max_mb: MaxMb = _D.max_mb, max_chars: MaxChars = _D.max_chars,
+            stage_memory_mb: StageMemoryMb = _D.stage_memory_mb) -> None:
     """Run every stage (the whole pipeline).
 
     Runs extract, normalise, compare and publish in order. Documents that fail are reported and left out; the
     others are published, and the exit status is 1 to tell that some failed."""
     _check_input(raw_docs)
     with _locked(out):  # one run at a time writes to OUT
-        summary = _do_extract(raw_docs, out, jobs, no_cache, progress, timeout, memory_mb, max_pages, max_mb)
+        summary = _do_extract(raw_docs, out, jobs, no_cache, progress, timeout, memory_mb, max_pages, max_mb,
+                              max_chars)
         print_extract_summary(summary, raw_docs, out)
         if not summary["ok"]:  # never replace the last release with an empty one
             code = EXIT_USAGE if not summary["documents"] else EXIT_DOCUMENT_FAILED
@@ -277,19 +316,34 @@ def run_all(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), 
                                           ("compare", "pipeline.compare", "run_compare", (out,)),
                                           ("publish", "pipeline.publish", "run_publish", (raw_docs, out))):
             run = _stage(module, func)
-            print_stage_summary(stage, _call(stage, lambda: run(*args)))
-    raise typer.Exit(EXIT_DOCUMENT_FAILED if summary["failed"] else EXIT_OK)
+            published = _bounded(stage, lambda: run(*args), stage_memory_mb)
+            print_stage_summary(stage, published)
+    held = _held_back(published)
+    raise typer.Exit(EXIT_DOCUMENT_FAILED if summary["failed"] or held else EXIT_OK)
+
+
+def _held_back(summary: Any) -> bool:
+    """Name each document the validation gate held back (one line on stderr); whether there was any."""
+    from pipeline.errors import printable
+
+    held = summary.get("held_back", []) if isinstance(summary, dict) else []
+    for doc in held:
+        typer.secho(printable(f"error: {doc['document']}: held back by the validation gate (not published): "
+                              + "; ".join(doc["failures"])), err=True, fg=typer.colors.RED)
+    return bool(held)
 
 
 @contextlib.contextmanager
 def _locked(out: Path) -> Iterator[None]:
-    from pipeline.runner_files import FolderBusy, folder_lock
+    from pipeline.runner_files import FolderBusy, OutFolderError, folder_lock
 
     try:
         lock = folder_lock(out)
         lock.__enter__()
     except FolderBusy as exc:
         raise _fail(str(exc), EXIT_STAGE_FAILED) from None
+    except OutFolderError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
     try:
         yield
     finally:
@@ -297,7 +351,10 @@ def _locked(out: Path) -> Iterator[None]:
 
 
 def print_extract_summary(summary: dict, raw_docs: Path, out: Path) -> None:
-    """One screen: documents by status, pages, indicators per level, failures."""
+    """One screen: documents by status, pages, indicators per level, failures (text from the documents and
+    their file names shown escaped where it holds control characters)."""
+    from pipeline.errors import printable as p
+
     echo = typer.echo
     cached = f", {summary['cached']} from cache" if summary["cached"] else ""
     echo(f"\nExtracted {raw_docs} -> {out} in {summary['seconds']:.1f} s{cached}")
@@ -306,12 +363,12 @@ def print_extract_summary(summary: dict, raw_docs: Path, out: Path) -> None:
     if summary["levels"]:
         echo("  indicators per level (rank in the document: labels):")
         for level in summary["levels"]:
-            labels = "; ".join(level["labels"]) or "(no label)"
+            labels = p("; ".join(level["labels"])) or "(no label)"
             labels = labels if len(labels) <= 58 else labels[:55] + "..."
             echo(f"    {level['rank']}  {labels:<58} {level['indicators']:>6}")
     for doc in summary.get("low_confidence", []):
-        echo(f"  warning: {doc['document']}: structure read with low confidence ({doc['confidence']:.2f}): "
-             f"{doc['reading']}; check it with `threshold inspect`")
+        echo(f"  warning: {p(doc['document'])}: structure read with low confidence ({doc['confidence']:.2f}): "
+             f"{p(doc['reading'])}; check it with `threshold inspect`")
     failures = summary["failures"]
     if failures:
         echo(f"  not extracted ({len(failures)}):")
@@ -322,13 +379,18 @@ def print_extract_summary(summary: dict, raw_docs: Path, out: Path) -> None:
 
 
 def print_stage_summary(stage: str, summary: Any) -> None:
-    """The scalar facts a later stage reports, on one or two lines."""
+    """Every scalar fact a later stage reports, wrapped over as many lines as they need."""
+    import textwrap
+
+    from pipeline.errors import printable
+
     if not isinstance(summary, dict):
         typer.echo(f"{stage}: done")
         return
-    facts = [f"{key} {value}" for key, value in summary.items()
+    facts = [printable(f"{key} {value}") for key, value in summary.items()
              if isinstance(value, (int, float, str)) and not isinstance(value, bool) and len(str(value)) < 60]
-    typer.echo(f"{stage}: " + ("; ".join(facts[:10]) or "done"))
+    typer.echo(textwrap.fill("; ".join(facts) or "done", width=110, initial_indent=f"{stage}: ",
+                             subsequent_indent="  ", break_long_words=False, break_on_hyphens=False))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-import yaml
+from pipeline.errors import InputFileError
+from pipeline.yaml_files import YamlFileError, load_yaml
 
 MANIFEST_NAME = "manifest.yaml"
 DOCUMENT_SUFFIXES = (".pdf", ".docx", ".html", ".htm")  # read by content; the suffix picks the files
@@ -39,7 +41,7 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _PUBLISHED = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
-class ManifestError(ValueError):
+class ManifestError(InputFileError):
     """The manifest cannot be trusted; the message names the file and the entry."""
 
 
@@ -80,10 +82,20 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+MAX_SLUG = 80  # a framework id names files (frameworks/<id>.json) and starts every indicator id
+
+
 def framework_from_filename(name: str) -> str:
-    """Framework id for an unlisted PDF: slug of the file name, any "__suffix" dropped."""
+    """Framework id for an unlisted PDF: slug of the file name, any "__suffix" dropped, at most MAX_SLUG long."""
     stem = Path(name).stem
-    return slugify(stem.split("__", 1)[0]) or slugify(stem) or "unnamed"
+    slug = slugify(stem.split("__", 1)[0]) or slugify(stem) or "unnamed"
+    return slug[:MAX_SLUG].strip("-")
+
+
+def safe_name(name: str) -> str:
+    """A file name as text: a name that is not valid UTF-8 shows its bytes escaped (b"caf\\xe9.pdf" ->
+    "caf\\xe9.pdf"), so it can be printed and written to JSON; the stage refuses such a document."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def sha256_file(path: Path) -> str:
@@ -95,11 +107,11 @@ def sha256_file(path: Path) -> str:
 
 
 def list_documents(raw_docs: Path) -> list[Path]:
-    """Documents directly in the folder (*.pdf, *.docx, *.html, *.htm, any case), hidden files ignored, sorted
-    by name."""
+    """Entries named *.pdf, *.docx, *.html or *.htm (any case) directly in the folder, hidden ones ignored, sorted
+    by name: folders, links and pipes too, so that the extract stage gives each a status rather than skip it
+    silently."""
     return sorted(
-        (p for p in Path(raw_docs).iterdir()
-         if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith(".") and p.is_file()),
+        (p for p in Path(raw_docs).iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith(".")),
         key=lambda p: p.name,
     )
 
@@ -147,9 +159,22 @@ def _check_entry(raw: object, index: int, manifest: Path, warnings: list[str]) -
     entry["sha256"] = entry["sha256"].lower()
     if entry["sha256"] and not _SHA256.match(entry["sha256"]):
         raise ManifestError(f"{where}: sha256 must be 64 hexadecimal digits")
-    if entry["published"] and not _PUBLISHED.match(entry["published"]):
-        raise ManifestError(f"{where}: published {entry['published']!r} must be YYYY, YYYY-MM or YYYY-MM-DD")
+    if entry["published"] and not _real_date(entry["published"]):
+        raise ManifestError(f"{where}: published {entry['published']!r} must be a date: YYYY, YYYY-MM or "
+                            "YYYY-MM-DD")
     return entry
+
+
+def _real_date(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a real year, month or day."""
+    if not _PUBLISHED.match(text):
+        return False
+    year, month, day = (list(map(int, text.split("-"))) + [1, 1])[:3]
+    try:
+        _dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_hints(raw: dict, where: str) -> dict:
@@ -190,13 +215,13 @@ def parse_pages(value: object, where: str) -> list[int]:
 def load_manifest(raw_docs: Path, warnings: list[str] | None = None) -> dict[str, dict[str, str]]:
     """Entries of raw_docs/manifest.yaml keyed by file name ({} when there is no manifest)."""
     manifest = Path(raw_docs) / MANIFEST_NAME
-    if not manifest.is_file():
+    if not os.path.lexists(manifest):
         return {}
     warnings = [] if warnings is None else warnings
     try:
-        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ManifestError(f"{manifest}: not valid YAML: {exc}") from None
+        data = load_yaml(manifest, inside=raw_docs)
+    except YamlFileError as exc:
+        raise ManifestError(str(exc)) from None
     if data is None:
         return {}
     if not isinstance(data, dict) or not isinstance(data.get("documents", []), list):
@@ -219,15 +244,15 @@ def inventory(raw_docs: Path, *, check_hashes: bool = True) -> Inventory:
     entries = load_manifest(raw_docs, warnings)
     documents = []
     for path in list_documents(raw_docs):
-        entry = entries.get(path.name)
+        entry, name = entries.get(path.name), safe_name(path.name)
         if entry is None:
-            framework = framework_from_filename(path.name)
-            warnings.append(f"{path.name}: not in {MANIFEST_NAME}; framework id {framework!r} taken from the file name")
-            documents.append(Document(file=path.name, path=path, framework=framework, listed=False))
+            framework = framework_from_filename(name)
+            warnings.append(f"{name}: not in {MANIFEST_NAME}; framework id {framework!r} taken from the file name")
+            documents.append(Document(file=name, path=path, framework=framework, listed=False))
             continue
         fields = {k: v for k, v in entry.items() if k != "file"}  # metadata and hints
         documents.append(Document(file=path.name, path=path, listed=True, **fields))
-        if check_hashes and entry["sha256"] and sha256_file(path) != entry["sha256"]:
+        if check_hashes and entry["sha256"] and path.is_file() and sha256_file(path) != entry["sha256"]:
             warnings.append(f"{path.name}: sha256 differs from {MANIFEST_NAME} (the file changed? update the entry)")
     if not documents:
         warnings.append(f"{raw_docs}: no PDF files found")

@@ -8,6 +8,8 @@ affects the others. Ctrl-C or SIGTERM in the parent kills the children before th
 
 from __future__ import annotations
 
+import contextlib
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -20,6 +22,8 @@ from typing import Any, Callable, Hashable, Iterable
 
 
 POLL_S = 0.2
+MAX_SECONDS = 1e9  # limits beyond these are refused (setrlimit takes 64-bit values)
+MAX_MEMORY_MB = 1 << 30
 
 
 @dataclass
@@ -54,6 +58,7 @@ def _die_with_parent(parent: int) -> None:
 
 def _child(conn, parent: int, func: Callable, args: tuple, memory_mb: int | None, cpu_s: float | None) -> None:
     _die_with_parent(parent)
+    faulthandler.disable()  # a worker killed by a signal is reported by the parent, not by a stack dump
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if memory_mb:
@@ -96,6 +101,10 @@ def run_isolated(
     active: dict[Any, tuple] = {}  # connection -> (key, process, start)
     results: dict[Hashable, Outcome] = {}
     jobs = max(1, jobs or os.cpu_count() or 1)
+    if timeout_s is not None and not 0 < timeout_s < MAX_SECONDS:  # inf, nan, 1e19: setrlimit would overflow
+        raise ValueError(f"timeout_s must be a number of seconds below {MAX_SECONDS}, not {timeout_s!r}")
+    if memory_mb is not None and not 0 < memory_mb < MAX_MEMORY_MB:
+        raise ValueError(f"memory_mb must be a number of MiB below {MAX_MEMORY_MB}, not {memory_mb!r}")
     cpu_s = timeout_s * 2 if timeout_s else None
 
     def finish(conn, status: str, value: Any) -> None:
@@ -123,7 +132,7 @@ def run_isolated(
                 except (EOFError, OSError):
                     _, proc, _ = active[conn]
                     proc.join(1)
-                    status, value = _exit_outcome(proc.exitcode)
+                    status, value = _exit_outcome(proc.exitcode, memory_mb)
                 finish(conn, status, value)
             now = time.monotonic()
             for conn, (_, _, start) in list(active.items()):
@@ -140,15 +149,36 @@ def run_isolated(
     return results
 
 
-def _exit_outcome(code: int | None) -> tuple[str, str]:
-    """Why a worker ended without sending a result."""
+def _exit_outcome(code: int | None, memory_mb: int | None = None) -> tuple[str, str]:
+    """Why a worker ended without sending a result. A C library (pdfium) that cannot allocate under the memory
+    limit aborts the process: SIGABRT with a memory limit set is reported as running out of memory."""
     if code == -signal.SIGXCPU:
         return "timeout", "worker used up its CPU-time limit"
+    if code == -signal.SIGABRT and memory_mb:
+        return "memory", f"ran out of memory (the PDF library aborted at the {memory_mb} MiB limit)"
     if code is not None and code < 0:
         name = signal.Signals(-code).name
         hint = " (the system may have run out of memory)" if code == -signal.SIGKILL else ""
         return "crashed", f"worker killed by {name}{hint}"
     return "crashed", f"worker exited with status {code} without a result"
+
+
+@contextlib.contextmanager
+def memory_budget(memory_mb: int | None):
+    """Let this process add at most memory_mb MiB of address space while the block runs (a soft limit, restored
+    after): a stage that runs away in the main process raises MemoryError instead of exhausting the machine."""
+    if not memory_mb:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = _address_space() + memory_mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _raise_on_sigterm():

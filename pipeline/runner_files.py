@@ -63,16 +63,35 @@ class FolderBusy(RuntimeError):
     """Another run holds the output folder."""
 
 
+class OutFolderError(RuntimeError):
+    """The output folder cannot be used (not ours, not writable); nothing was written to it."""
+
+
+# What a folder this pipeline writes holds (today or in earlier versions): a non-empty OUT with none of these is
+# someone else's folder, and is refused rather than written into.
+LOCK_FILE = ".lock"
+PROJECT_TRACES = (LOCK_FILE, ".cache", ".current", ".releases", "interim", "normalised", "compare")
+
+
+def check_out_folder(out: Path) -> None:
+    """Refuse a non-empty OUT that is not an output folder of this pipeline (its files would be at risk); a folder
+    that holds only a README (as the repository's extracted/ does) is free to use."""
+    others = out.is_dir() and any(not p.name.lower().startswith("readme") for p in out.iterdir())
+    if others and not any(os.path.lexists(out / name) for name in PROJECT_TRACES):
+        raise OutFolderError(f"{out}: the folder is not empty and is not an output folder of this pipeline; "
+                             "choose a new or empty folder (nothing was written)")
+
+
 _held: dict[Path, int] = {}  # folder -> how many nested folder_lock calls hold it
 
 
 @contextlib.contextmanager
 def folder_lock(out: Path) -> Iterator[None]:
-    """Hold OUT/.cache/lock while a stage writes (re-entrant within one process); a second concurrent run gets
+    """Hold OUT/.lock while a stage writes (re-entrant within one process); a second concurrent run gets
     FolderBusy. A POSIX record lock: it dies with its process and forked workers do not inherit it, so a killed
-    run never blocks the next one."""
+    run never blocks the next one. The lock file sits at the top of OUT, where `make clean` (interim, .cache)
+    cannot delete it under a running stage."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     key = out.resolve()
     if key in _held:
         _held[key] += 1
@@ -81,8 +100,12 @@ def folder_lock(out: Path) -> Iterator[None]:
         finally:
             _held[key] -= 1
         return
-    (out / ".cache").mkdir(exist_ok=True)
-    handle = open(out / ".cache" / "lock", "a")
+    check_out_folder(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        handle = open(out / LOCK_FILE, "a")
+    except OSError as exc:  # OUT is a file, lies under a file, or cannot be written
+        raise OutFolderError(f"{out}: cannot write the output folder here ({exc.strerror or exc})") from None
     try:
         try:
             fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -70,17 +70,21 @@ def _build(path: Path, story: list, pagesize=A4) -> Path:
     return path
 
 
-def threshold_list_pdf(path: Path, level_labels: list[str], *, grouping: bool = True) -> Path:
+def threshold_list_pdf(path: Path, level_labels: list[str], *, grouping: bool = True, extra: tuple[str, ...] = (),
+                       overflow: str = "") -> Path:
     """Level headings, then (with `grouping`) a domain heading per group, then bullets; an introduction with
-    bullets before and a contacts appendix after."""
+    bullets before and a contacts appendix after. `extra`: more bullets under the first level's last group;
+    `overflow`: a bullet under the second level set in a table wider than the page (it runs past both edges)."""
     story: list = []
     _intro(story, "Levels of need guidance")
-    for label, domains in zip(level_labels, LEVELS.values()):
+    for n, (label, domains) in enumerate(zip(level_labels, LEVELS.values())):
         story.append(Paragraph(label, H1))
         for domain, texts in domains.items():
             if grouping:
                 story.append(Paragraph(domain, H2))
-            story.append(_bullets(texts))
+            story.append(_bullets(texts + list(extra if n == 0 and domain == "Family and community" else ())))
+        if n == 1 and overflow:
+            story.append(Table([[_bullets([overflow])]], colWidths=[900]))
     _appendix(story)
     return _build(path, story)
 

@@ -78,4 +78,22 @@ def test_run_publishes_nothing_when_no_document_extracts(raw_folder, tmp_path, f
     result = runner.invoke(app, ["run", "--raw-docs", str(raw_folder(extra=files)), "--out", str(out)])
     assert result.exit_code == code
     assert "could be extracted; nothing was published" in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == [".cache", "interim", "run-record.json"]  # no release
+    assert sorted(p.name for p in out.iterdir()) == [".cache", ".lock", "interim", "run-record.json"]  # no release
+
+
+@pytest.mark.parametrize("command", ["extract", "run", "inspect", "show"])
+@pytest.mark.parametrize("option", [["--timeout", "inf"], ["--timeout", "1e19"], ["--memory-mb", str(10 ** 20)]])
+def test_limits_beyond_what_the_system_accepts_are_usage_errors(project_copy, command, option):
+    raw, out = project_copy
+    args = {"inspect": [GOOD_PDFS[0], "--raw-docs", str(raw)], "show": ["some-id", "--out", str(out)]}.get(
+        command, ["--raw-docs", str(raw), "--out", str(out)])
+    result = runner.invoke(app, [command, *args, *option])
+    assert result.exit_code == 2 and f"Invalid value for '{option[0]}'" in result.stderr, result.output
+
+
+def test_the_runner_refuses_limits_it_cannot_set():
+    from pipeline.runner import run_isolated
+
+    for limits in ({"timeout_s": float("inf")}, {"timeout_s": 1e19}, {"memory_mb": 10 ** 20}):
+        with pytest.raises(ValueError, match="must be a number"):
+            run_isolated([("x", ())], print, **limits)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import time
 
+import pytest
 from test_publish_support import published_base
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.publish import show
 
 runner = CliRunner()
 
@@ -30,3 +33,30 @@ def test_show_unknown_indicator_is_a_usage_error(tmp_path_factory):
     out = published_base(tmp_path_factory) / "out"
     result = runner.invoke(app, ["show", "no-such-id", "--out", str(out)])
     assert result.exit_code == 2 and "no indicator with id 'no-such-id'" in result.stderr
+
+
+def _sleep(*args):
+    import time
+
+    time.sleep(60)
+
+
+def _hoard(*args):
+    hoard = [bytearray(64 * 1024 * 1024) for _ in range(16)]  # 1 GiB if nothing stops it
+    return len(hoard)
+
+
+@pytest.mark.parametrize("draw, limit, reason", [(_sleep, ["--timeout", "2"], "timeout"),
+                                                 (_hoard, ["--memory-mb", "200"], "memory")])
+def test_show_renders_in_a_worker_under_the_extract_limits(tmp_path_factory, tmp_path, monkeypatch, draw, limit,
+                                                           reason):
+    out = published_base(tmp_path_factory) / "out"
+    with open(out / "indicators.csv", encoding="utf-8", newline="") as handle:
+        row = next(csv.DictReader(handle))
+    monkeypatch.setattr(show, "_draw", draw)
+    start = time.monotonic()
+    result = runner.invoke(app, ["show", row["indicator_id"], "--out", str(out), "--png", str(tmp_path / "x.png"),
+                                 *limit])
+    assert result.exit_code == 1, result.output
+    assert f"error: {row['indicator_id']}: the page could not be rendered: {reason}" in result.stderr
+    assert time.monotonic() - start < 30

@@ -57,8 +57,8 @@ def test_framework_from_any_filename_is_a_slug(stem):
 def test_list_documents_any_case_sorted_ignoring_others(tmp_path):
     for name in ("b.PDF", "a.pdf", ".hidden.pdf", "notes.txt", "c.pdf.bak"):
         (tmp_path / name).write_bytes(b"%PDF-1.4")
-    (tmp_path / "folder.pdf").mkdir()
-    assert [p.name for p in list_documents(tmp_path)] == ["a.pdf", "b.PDF"]
+    (tmp_path / "folder.pdf").mkdir()  # listed: the extract stage gives it a status (not_a_file)
+    assert [p.name for p in list_documents(tmp_path)] == ["a.pdf", "b.PDF", "folder.pdf"]
 
 
 def test_unlisted_pdf_gets_framework_from_file_name_with_warning(raw_folder):
@@ -162,3 +162,25 @@ def test_bad_hints_are_refused_naming_the_entry(tmp_path, hint, message):
     with pytest.raises(ManifestError, match=re.escape(message)) as caught:
         inventory(tmp_path, check_hashes=False)
     assert "'a.pdf'" in str(caught.value)
+
+
+@pytest.mark.parametrize("published", ["2022-13-45", "'2022-13-45'", "2022-02-30", "'2022-00'", "'0000'"])
+def test_dates_that_are_no_real_date_are_refused_naming_the_entry(tmp_path, published):
+    write_manifest(tmp_path, f"documents:\n  - file: a.pdf\n    framework: x\n    published: {published}\n")
+    with pytest.raises(ManifestError, match=r"manifest\.yaml: entry for 'a\.pdf': published '.*' must be a date"):
+        load_manifest(tmp_path)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("documents:\n  - file: a.pdf\n    framework: x\n    published: 2022-13-45\n", "entry for 'a.pdf': published"),
+    ("documents: " + "[" * 100_000 + "]" * 100_000 + "\n", "manifest.yaml: not valid YAML: nested more than"),
+])
+def test_malformed_dates_and_deep_nesting_exit_2_naming_the_manifest(tmp_path, text, message):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    write_manifest(tmp_path, text)
+    result = CliRunner().invoke(app, ["extract", "--raw-docs", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and message in result.stderr, result.output
+    assert str(tmp_path / "manifest.yaml") in result.stderr

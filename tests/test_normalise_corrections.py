@@ -142,3 +142,48 @@ def test_project_corrections_file_has_no_active_corrections():
 
 def test_missing_corrections_file_means_none(tmp_path):
     assert load_corrections(tmp_path / "corrections.yaml") == []
+
+
+def test_corrections_that_drop_every_row_leave_compare_working_and_publish_says_why(setup):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    out, raw, before = setup
+    _write(raw, [{"match": {"indicator_id": r["indicator_id"]}, "drop": True} for r in before])
+    assert run_normalise(raw, out)["rows_dropped"] == len(before)
+    runner = CliRunner()
+    compared = runner.invoke(app, ["compare", "--out", str(out)])
+    assert compared.exit_code == 0, compared.output
+    assert (out / "compare" / "matches.csv").read_text(encoding="utf-8").count("\n") == 1  # the header alone
+    published = runner.invoke(app, ["publish", "--raw-docs", str(raw), "--out", str(out)])
+    assert published.exit_code == 3 and "no indicators to publish" in published.stderr, published.output
+    assert len(published.stderr.splitlines()) == 1
+
+
+def test_the_normalise_summary_shows_every_fact(setup):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    out, raw, before = setup
+    _write(raw, [{"match": {"indicator_id": before[0]["indicator_id"]}, "set": {"level_rank": 9}}])  # invalid
+    result = CliRunner().invoke(app, ["normalise", "--raw-docs", str(raw), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    facts = " ".join(result.stdout.split())
+    for fact in ("corrections_invalid 1", "corrections_stale 0", "rows_dropped 0", "skipped_documents 0"):
+        assert fact in facts
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"match": {"indicator_id": "a-0123456789"}, "set": {"area": ["a", "b"]}}, r"set\.area: must be text, not list"),
+    ({"match": {"indicator_id": "a-0123456789"}, "set": {"text": {"a": 1}}}, r"set\.text: must be text, not dict"),
+    ({"match": {"indicator_id": "a-0123456789"}, "set": {"level_rank": True}}, r"set\.level_rank: must be an integer"),
+    ({"match": {"document": "d.pdf", "text": ["x"]}, "drop": True}, r"match\.text: must be text, not list"),
+    ({"match": {"indicator_id": 12}, "drop": True}, r"match\.indicator_id: must be text, not int"),
+    ({"match": {"indicator_id": "a-0123456789"}, "drop": True, "note": ["x"]}, r"note: must be text, not list"),
+])
+def test_correction_values_are_type_checked(tmp_path, entry, message):
+    _write(tmp_path, [entry])
+    with pytest.raises(DataFileError, match=r"corrections\.yaml: corrections\[1\]\." + message):
+        load_corrections(tmp_path / "corrections.yaml")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 from PIL import Image
@@ -43,3 +44,10 @@ def test_unknown_indicator_and_missing_pdf_are_clear_errors(tmp_path_factory, tm
     row = _row(out, "Good height/weight")
     with pytest.raises(ShowError, match="source PDF not found"):
         render_indicator(out, row["indicator_id"], tmp_path / "x.png", raw_docs=tmp_path)
+
+
+def test_the_release_record_holds_no_absolute_local_path(tmp_path_factory):
+    base = published_base(tmp_path_factory)
+    record = (base / "out" / "release.json").read_text(encoding="utf-8")
+    assert str(base) not in record and '"/' not in record
+    assert json.loads(record)["raw_docs"] == "../raw_docs"  # relative to OUT, as the report's links are

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import random
 import shutil
 import time
@@ -147,3 +148,24 @@ def test_odd_names_and_links_stay_inside_their_folders(raw_folder, tmp_path, mon
     written = {p.resolve() for p in out.rglob("*")}
     assert all(out.resolve() in p.parents for p in written)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere.pdf", "out", "raw"]
+
+
+def test_entries_named_pdf_that_are_not_files_get_a_status(raw_folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline.extract, "extract_document", fake_extractor)
+    folder = raw_folder(extra={"good.pdf": pdfgen.text_pdf([["A document"]])})
+    (folder / "folder.pdf").mkdir()
+    (folder / "gone.pdf").symlink_to(folder / "nowhere.pdf")
+    (folder / "loop.pdf").symlink_to(folder / "loop.pdf")
+    os.mkfifo(folder / "pipe.pdf")  # opening it would block the run
+    start = time.monotonic()
+    summary = run_extract(folder, tmp_path / "out", progress=False)
+    assert time.monotonic() - start < 60
+    status = {row["document"]: row for row in json.loads((tmp_path / "out" / "interim" / "run.json").read_text())
+              ["documents"]}
+    assert status["good.pdf"]["status"] == "ok"
+    expected = {"folder.pdf": "a folder", "gone.pdf": "a broken or looping link", "loop.pdf": "a broken or looping link",
+                "pipe.pdf": "a pipe"}
+    for name, detail in expected.items():
+        assert (status[name]["status"], status[name]["reason"]) == ("failed", "not_a_file"), status[name]
+        assert status[name]["detail"].startswith(detail)
+    assert summary["failed"] == 4

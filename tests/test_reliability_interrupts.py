@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -214,3 +215,14 @@ def test_a_worker_that_outlives_a_killed_run_does_not_hold_the_folder(tmp_path):
             pass
     finally:
         os.kill(worker, signal.SIGKILL)
+
+
+def test_make_clean_during_a_run_does_not_free_the_folder(tmp_path):
+    out = tmp_path / "out"
+    with folder_held_elsewhere(out):
+        for folder in ("interim", ".cache"):  # what `make clean` removes from OUT
+            shutil.rmtree(out / folder, ignore_errors=True)
+        assert "$(OUT)/.lock" not in (ROOT / "Makefile").read_text()
+        with pytest.raises(FolderBusy, match="another run"):
+            with folder_lock(out):
+                pass

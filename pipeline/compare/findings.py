@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from itertools import combinations
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
-from .matching import polarity, similarity_block, vectorise
+from .matching import CHUNK, polarity, similarity_block, vectorise
 from .text import fold, grading_markers
 
 FINDING_COLUMNS = ("finding_id", "framework", "document", "kind", "severity", "subject", "message",
@@ -84,14 +83,15 @@ def duplicates(records: list[dict], settings: dict) -> list[dict]:
         groups[fold(row["text"])].append(row)
     findings = [_exact(members) for members in groups.values() if len(members) > 1]
     keys = sorted(groups)
-    if len(keys) > 1:
-        scores = cdist(keys, keys, scorer=fuzz.ratio, dtype=None)
-        threshold = float(settings["duplicates"]["near_ratio"])
-        markers = settings["grading_markers"]
-        for i, j in combinations(range(len(keys)), 2):
+    threshold = float(settings["duplicates"]["near_ratio"])
+    markers = settings["grading_markers"]
+    for start in range(0, len(keys), CHUNK):  # chunk x n scores at a time, never n x n
+        scores = cdist(keys[start:start + CHUNK], keys, scorer=fuzz.ratio, dtype=None, score_cutoff=threshold)
+        for row, j in np.argwhere(scores >= threshold):
+            i = start + int(row)
             a, b = groups[keys[i]][0], groups[keys[j]][0]
-            if scores[i][j] >= threshold and polarity(a) * polarity(b) >= 0 and not is_graded(a, b, markers):
-                findings.append(_near(groups[keys[i]], groups[keys[j]], float(scores[i][j])))
+            if j > i and polarity(a) * polarity(b) >= 0 and not is_graded(a, b, markers):
+                findings.append(_near(groups[keys[i]], groups[keys[j]], float(scores[row][j])))
     return findings
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from dataclasses import dataclass
@@ -11,7 +9,9 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import pandas as pd
-import yaml
+
+from pipeline import csvfile
+from pipeline.yaml_files import load_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
 THEMES_FILE = Path(__file__).parent.parent / "data" / "themes.yaml"  # the normaliser's theme vocabulary
@@ -59,10 +59,10 @@ def load_early_help_groups(path: Path | None = None) -> list[dict]:
 
 
 def _read_yaml(path: Path) -> dict:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise CompareInputError(f"{path}: cannot read ({exc})") from exc
+    data = load_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise CompareInputError(f"{path}: expected a mapping")
+    return data
 
 
 def _read_csv(path: Path, required: Sequence[str]) -> pd.DataFrame:
@@ -72,6 +72,9 @@ def _read_csv(path: Path, required: Sequence[str]) -> pd.DataFrame:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise CompareInputError(f"{path}: cannot read as CSV ({exc})") from exc
+    frame.columns = [csvfile.read_cell(str(c)) for c in frame.columns]
+    for column in frame.columns:
+        frame[column] = [csvfile.read_cell(v) for v in frame[column]]
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise CompareInputError(f"{path}: missing columns {', '.join(missing)}")
@@ -174,13 +177,9 @@ def _json_cell(value: Any) -> Any:
 def write_table(folder: Path, name: str, columns: Sequence[str], rows: Iterable[dict]) -> int:
     """Write folder/name.csv and folder/name.json (list of records; lists as arrays, "" as null)."""
     rows = list(rows)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_csv_cell(row.get(c)) for c in columns])
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{name}.csv").write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    text = csvfile.csv_text(columns, ([_csv_cell(row.get(c)) for c in columns] for row in rows))
+    (folder / f"{name}.csv").write_text(text, encoding="utf-8", newline="")
     records = [{c: _json_cell(row.get(c)) for c in columns} for row in rows]
     write_json(folder / f"{name}.json", records)
     return len(rows)

@@ -43,6 +43,8 @@ DATA = Path(__file__).parent / "data"
 THEMES_FILE = Path(__file__).parent.parent / "data" / "themes.yaml"
 QUALIFIERS_FILE = Path(__file__).parent.parent / "data" / "qualifiers.yaml"
 
+CHUNK = 512  # rows scored at a time: memory stays chunk x (indicators of the other framework), never n x m
+
 MATCH_COLUMNS = (
     "indicator_id", "framework", "document", "page", "level_label", "canonical_level", "text",
     "rank", "score", "match_id", "match_framework", "match_document", "match_page", "match_level_label",
@@ -365,18 +367,20 @@ def top_matches(frame: "pd.DataFrame", settings: dict) -> list[dict]:
         for fw_b, idx_b in groups.items():
             if fw_a == fw_b:
                 continue
-            block = similarity_block(vectors, idx_a, idx_b)
-            order = np.argsort(-block, axis=1, kind="stable")
-            for i, a in enumerate(idx_a):
-                rank = 0
-                for j in order[i]:
-                    score = float(block[i, j])
-                    if score < threshold or rank == top_k:
-                        break
-                    if conflicts(signatures[a], signatures[idx_b[j]]):
-                        continue
-                    rank += 1
-                    rows.append(_match_row(records[a], records[idx_b[j]], rank, score))
+            for start in range(0, len(idx_a), CHUNK):
+                part = idx_a[start:start + CHUNK]
+                block = similarity_block(vectors, part, idx_b)
+                order = np.argsort(-block, axis=1, kind="stable")
+                for i, a in enumerate(part):
+                    rank = 0
+                    for j in order[i]:
+                        score = float(block[i, j])
+                        if score < threshold or rank == top_k:
+                            break
+                        if conflicts(signatures[a], signatures[idx_b[j]]):
+                            continue
+                        rank += 1
+                        rows.append(_match_row(records[a], records[idx_b[j]], rank, score))
     return sorted(rows, key=lambda r: (r["framework"], r["indicator_id"], r["match_framework"], r["rank"]))
 
 

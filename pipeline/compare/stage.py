@@ -35,7 +35,9 @@ def compare(data: Normalised, folder: Path, settings: dict, groups: list[dict]) 
     """Write every compare table for already-loaded normalised data into folder."""
     indicators, levels = data.indicators, data.levels
     primary = primary_documents(indicators)
-    chosen = indicators[[primary.get(fw) == doc for fw, doc in zip(indicators["framework"], indicators["document"])]]
+    chosen = indicators[pd.Series([primary.get(fw) == doc for fw, doc in zip(indicators["framework"],
+                                                                          indicators["document"])],
+                                  index=indicators.index, dtype=bool)]  # (a plain empty list would drop columns)
 
     matches = matching.top_matches(chosen, settings["matching"])
     disagreements = matching.level_disagreements(matches, chosen)

@@ -8,6 +8,8 @@ document's worker process, under its time and memory limits. Both raise pipeline
 
 from __future__ import annotations
 
+import os
+import stat
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,18 @@ TAIL_BYTES = 2048  # "%%EOF" is looked for this far from the end
 class PdfInfo:
     pages: int
     textless_pages: list[int] = field(default_factory=list)  # 1-based pages with no characters
+
+
+def check_kind(path: Path) -> None:
+    """A regular file (links followed): never a folder, a broken or looping link, a pipe or a device, which
+    would be skipped without a word or block the run."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise DocumentError("not_a_file", f"a broken or looping link ({exc.strerror})") from None
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise DocumentError("not_a_file", kind)
 
 
 def check_file(path: Path, limits: Limits) -> str:
@@ -164,6 +178,8 @@ def _textless_pages(path: Path, n_pages: int, limits: Limits) -> list[int]:
         if count > limits.max_chars_per_page:
             raise DocumentError("too_large", f"page {number} has {count} characters, "
                                              f"the limit is {limits.max_chars_per_page}")
+    if sum(counts) > limits.max_chars:
+        raise DocumentError("too_large", f"{sum(counts)} characters, the limit is {limits.max_chars}")
     if counts and not any(counts):
         raise DocumentError("no_text")
     return [number for number, count in enumerate(counts, start=1) if count == 0]

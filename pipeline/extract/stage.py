@@ -14,9 +14,7 @@ Files written (all atomically, all deterministic except run-record.json):
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import platform
 import sys
@@ -28,9 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import pipeline
-from pipeline.errors import REASONS, DocumentError
+from pipeline import csvfile
+from pipeline.errors import REASONS, DocumentError, printable
 from pipeline.extract.formats import sniff
-from pipeline.extract.preflight import Limits, check_file, check_pdf, classify
+from pipeline.extract.preflight import Limits, check_file, check_kind, check_pdf, classify
 from pipeline.extract.structure import LOW_CONFIDENCE
 from pipeline.manifest import MANIFEST_NAME, Document, inventory, sha256_file
 from pipeline.runner import Outcome, run_isolated
@@ -46,7 +45,9 @@ STAGE_REASONS = {
     "missing": f"listed in {MANIFEST_NAME} but not found",
     "outside": "a link to a file outside the input folder",
     "name_clash": "its interim file name clashes with another document's",
+    "bad_name": "the file name is not valid UTF-8 text; rename the file",
 }
+MAX_STEM = 120  # bytes of a document's name kept in its interim file name (file names stop at 255)
 RUNNER_REASONS = {"timeout": "timeout", "memory": "memory", "crashed": "error", "error": "error"}
 
 
@@ -68,7 +69,7 @@ class DocResult:
     @property
     def message(self) -> str:
         text = STAGE_REASONS.get(self.reason, self.reason)
-        return f"{self.doc.file}: {text}" + (f" ({self.detail})" if self.detail else "")
+        return printable(f"{self.doc.file}: {text}" + (f" ({self.detail})" if self.detail else ""))
 
 
 def run_extract(raw_docs: Path, out: Path, *, jobs: int = 2, use_cache: bool = True, progress: bool = True,
@@ -78,7 +79,7 @@ def run_extract(raw_docs: Path, out: Path, *, jobs: int = 2, use_cache: bool = T
     started, clock = datetime.now(timezone.utc), time.monotonic()
     found = inventory(raw_docs)  # raises ManifestError for an untrustworthy manifest
     for warning in found.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {printable(warning)}", file=sys.stderr)
     import pipeline.extract  # noqa: F401  (imported once here, so forked workers share it)
 
     version = code_version(raw_docs)
@@ -119,9 +120,12 @@ def _prepare(results: list[DocResult], raw_docs: Path, cache: Path | None, versi
     root, stems, hashes, todo = raw_docs.resolve(), {}, {}, []
     for result in results:
         doc = result.doc
-        stem = doc.path.stem.lower()
+        stem = interim_stem(doc.file).lower()
         try:
-            if not doc.path.resolve().is_relative_to(root):
+            check_kind(doc.path)
+            if doc.file != doc.path.name:
+                result.fail("bad_name")
+            elif not doc.path.resolve().is_relative_to(root):
                 result.fail("outside", f"{doc.path.resolve()}")
             elif stem in stems:
                 result.fail("name_clash", f"same name as {stems[stem]}; rename one of them")
@@ -230,16 +234,35 @@ def _write_outputs(out: Path, results: list[DocResult], missing: list[DocResult]
     keep = {RUN_FILE}
     ok = [r for r in results if r.status == "ok"]
     for result in ok:
-        name = f"{result.doc.path.stem}.json"
+        name = f"{interim_stem(result.doc.file)}.json"
         keep.add(name)
         atomic_write_json(interim / name, interim_record(result))
     for stale in interim.glob("*.json"):
-        if stale.name not in keep:
+        if stale.name not in keep and _is_interim_record(stale):  # never another's file
             stale.unlink()
     records = [interim_record(r) for r in ok]
     write_interim_table(records, interim / "indicators.csv")
     rows = sorted((_status_row(r) for r in results + missing), key=lambda row: row["document"])
     atomic_write_json(interim / RUN_FILE, {"documents": rows})
+
+
+def _is_interim_record(path: Path) -> bool:
+    """Whether the file is an interim record this stage wrote (dump_json of interim_record starts so)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == b'{\n  "document": '
+    except OSError:
+        return False
+
+
+def interim_stem(file: str) -> str:
+    """The document's interim file name without .json: its own name's stem, shortened (with a hash of the whole
+    name) when too long for a file name."""
+    stem = Path(file).stem
+    if len(stem.encode()) <= MAX_STEM:
+        return stem
+    short = stem.encode()[:MAX_STEM - 11].decode("utf-8", "ignore")
+    return f"{short}-{hashlib.sha256(file.encode()).hexdigest()[:10]}"
 
 
 INTERIM_COLUMNS = ("document", "framework", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "locator",
@@ -248,18 +271,15 @@ INTERIM_COLUMNS = ("document", "framework", "page", "bbox_x0", "bbox_top", "bbox
 
 def write_interim_table(records: list[dict], path: Path) -> None:
     """The interim indicators of all documents as one CSV, for a look before normalising."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(INTERIM_COLUMNS)
+    rows = []
     for record in sorted(records, key=lambda r: r["document"]):
         for item in sorted(record["indicators"], key=lambda i: i.get("seq", 0)):
             bbox = list(item.get("bbox") or [None] * 4)[:4]
-            writer.writerow([record["document"], record["framework"], _cell(item.get("page")),
-                             *(_cell(v) for v in bbox), _cell(item.get("locator")), _cell(item.get("seq")),
-                             _cell(item.get("level_label")),
-                             _cell(item.get("level_rank")), _cell(item.get("area")), _cell(item.get("domain")),
-                             _cell(item.get("text"))])
-    atomic_write_text(path, buffer.getvalue())
+            rows.append([record["document"], record["framework"], _cell(item.get("page")),
+                         *(_cell(v) for v in bbox), _cell(item.get("locator")), _cell(item.get("seq")),
+                         _cell(item.get("level_label")), _cell(item.get("level_rank")), _cell(item.get("area")),
+                         _cell(item.get("domain")), _cell(item.get("text"))])
+    atomic_write_text(path, csvfile.csv_text(INTERIM_COLUMNS, rows))
 
 
 def _cell(value: Any) -> str:
@@ -384,7 +404,7 @@ class _Progress:
             else:
                 print(line, file=sys.stderr)
         if self.bar:
-            self.bar.update(self.task, advance=1, description=result.doc.file)
+            self.bar.update(self.task, advance=1, description=printable(result.doc.file))
             self.bar.refresh()
 
     def refresh(self) -> None:

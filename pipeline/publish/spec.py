@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pipeline.yaml_files import load_yaml
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"
 TABLES_FILE = SCHEMA_DIR / "tables.yaml"
@@ -131,10 +131,9 @@ def _field(raw: dict, where: str) -> Field:
 @lru_cache(maxsize=None)
 def load_specs(path: Path = TABLES_FILE) -> dict[str, TableSpec]:
     """Every published table's spec by name (the stage's own tables, then the compare stage's)."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SpecError(f"{path}: cannot read the table specification ({exc})") from exc
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise SpecError(f"{path}: the table specification must be a mapping")
     specs: dict[str, TableSpec] = {}
     for raw in data.get("tables", []):
         where = f"{path}: table {raw.get('name')!r}"
@@ -153,10 +152,10 @@ def load_specs(path: Path = TABLES_FILE) -> dict[str, TableSpec]:
 
 @lru_cache(maxsize=None)
 def load_dataset(path: Path = DATASET_FILE) -> dict:
-    try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise SpecError(f"{path}: cannot read the dataset metadata ({exc})") from exc
+    data = load_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise SpecError(f"{path}: the dataset metadata must be a mapping")
+    return data
 
 
 def infer_field(name: str, values: list[Any], stage: str) -> Field:

@@ -1,20 +1,21 @@
 """Build the published tables from the stages' outputs, and write them as CSV and JSON deterministically.
 
 Tables are lists of typed rows (int, float, bool, str or None) with a TableSpec giving the column order and
-types. Building never drops or repairs bad rows: validation (validate.py) is the gate that refuses them.
+types. Building never drops or repairs bad rows (validation, validate.py, is the gate that refuses them), except
+that bullet boxes are clipped to their page: a bullet printed past the page's edge keeps the part on the page.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from pipeline import csvfile
 from pipeline.publish.inputs import CsvTable, Inputs, PublishInputError
 from pipeline.publish.spec import Field, SpecError, TableSpec, fits, infer_field, load_specs
 
@@ -88,7 +89,21 @@ def _sort(rows: list[dict], *keys: str) -> list[dict]:
 def build_indicators(inputs: Inputs, warnings: list[str]) -> Table:
     table = typed_table(load_specs()["indicators"], inputs.indicators, warnings)
     table.rows = _sort(table.rows, "framework", "document", "seq", "indicator_id")
+    clip_to_page(table.rows, inputs.page_sizes)
     return table
+
+
+def clip_to_page(rows: list[dict], page_sizes: dict[str, list[tuple[float, float]]]) -> None:
+    """Clip each box to its page's size (rounded down to the published 2 decimals, so it stays inside)."""
+    for row in rows:
+        sizes = page_sizes.get(row["document"]) or []
+        page = row["page"]
+        if not (isinstance(page, int) and 1 <= page <= len(sizes)):
+            continue  # an unknown page: the gate names it
+        width, height = (math.floor(v * 100) / 100 for v in sizes[page - 1])
+        for key, limit in (("bbox_x0", width), ("bbox_x1", width), ("bbox_top", height), ("bbox_bottom", height)):
+            if isinstance(row.get(key), (int, float)):
+                row[key] = min(max(row[key], 0.0), limit)
 
 
 def build_levels(inputs: Inputs, indicators: Table, warnings: list[str]) -> Table:
@@ -241,12 +256,8 @@ def build_tables(inputs: Inputs, warnings: list[str]) -> dict[str, Table]:
 # ------------------------------------------------------------------------------------------------ writing
 
 def csv_text(table: Table) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.columns)
-    for row in table.rows:
-        writer.writerow([f.csv(row.get(f.name)) for f in table.spec.fields])
-    return buffer.getvalue()
+    return csvfile.csv_text(table.columns, ([f.csv(row.get(f.name)) for f in table.spec.fields]
+                                            for row in table.rows))
 
 
 def json_records(table: Table) -> list[dict]:

@@ -5,18 +5,25 @@ of every JSON file. Nothing is published unless all three pass.
 Each table is validated as read back from the staged CSV (what will be published), plus a few derived columns
 that let single-table expectations check cross-table facts: foreign keys (through suite parameters holding the
 referenced keys), page numbers against the document's page count, boxes against the page's size in the PDF.
+
+The gate judges per document: a failure of a critical expectation on the stage's own tables names the documents
+whose rows broke it (great-expectations' unexpected rows, by their `document` column), so the publish stage can
+hold those documents back and publish the rest. The other failures (a table-level expectation, a comparison table,
+Frictionless, JSON Schema) are judged again without those documents; if they remain, nothing is published.
 """
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import csvfile
 from pipeline.publish.spec import TableSpec
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "data" / "expectations"
@@ -26,13 +33,26 @@ _ID_COLUMN = re.compile(r"(^|_)indicators?(_ids?|_[ab])?($|_)")
 @dataclass
 class GateResult:
     """Failures of critical expectations (and of the Frictionless and JSON Schema checks) block publishing;
-    failures of expectations with severity "warning" (plausibility checks) are reported only."""
+    failures of expectations with severity "warning" (plausibility checks) are reported only. `by_document`:
+    the critical failures each document's rows caused."""
 
     success: bool
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     evaluated: int = 0
+    by_document: dict[str, list[str]] = field(default_factory=dict)
+
+    def add_failures(self, failures: list[str]) -> None:
+        """Failures of the checks after the expectations (Frictionless, JSON Schema)."""
+        self.failures += failures
+        self.success = not self.failures
+
+    def culprits(self) -> dict[str, list[str]]:
+        """Documents to hold back: those whose rows broke a critical expectation. The other failures (of the
+        release as a whole, the comparison tables, Frictionless, JSON Schema) are judged again once they are left
+        out, and refuse the release if they remain."""
+        return {} if self.success else dict(self.by_document)
 
     def summary(self) -> str:
         head = (f"{self.evaluated} expectations evaluated, {len(self.failures)} failed, "
@@ -49,11 +69,10 @@ class ValidationFailed(RuntimeError):
 
 def read_back(path: Path, spec: TableSpec) -> list[dict]:
     """The staged CSV parsed with its spec (so the gate checks the bytes that will be published)."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if list(reader.fieldnames or []) != spec.columns:
-            raise ValidationFailed(f"{path}: header differs from the table schema")
-        return [{f.name: f.parse(row[f.name]) for f in spec.fields} for row in reader]
+    header, rows = csvfile.read_rows(path)
+    if header != spec.columns:
+        raise ValidationFailed(f"{path}: header differs from the table schema")
+    return [{f.name: f.parse(row[f.name]) for f in spec.fields} for row in rows]
 
 
 def _frame(rows: list[dict], columns: list[str]):
@@ -80,7 +99,8 @@ def build_frames(rows: dict[str, list[dict]], specs: dict[str, TableSpec],
     """pandas frames per table, with the derived checking columns."""
     frames = {}
     pages = {d["document"]: d["pages"] for d in rows.get("documents", [])}
-    indicator_ids = {r["indicator_id"] for r in rows.get("indicators", [])}
+    document_of = {r["indicator_id"]: r["document"] for r in rows.get("indicators", [])}
+    indicator_ids = set(document_of)
     for name, table_rows in rows.items():
         spec = specs[name]
         columns = list(spec.columns)
@@ -96,6 +116,8 @@ def build_frames(rows: dict[str, list[dict]], specs: dict[str, TableSpec],
             extra = {"pdf_sha256": [pdf_sha256.get(r["document"]) for r in table_rows]}
         elif spec.stage == "compare":
             extra = {"dangling_indicator_ids": [_dangling(r, spec, indicator_ids) for r in table_rows]}
+        elif "document" not in columns and "indicator_id" in columns:  # e.g. indicator_themes
+            extra = {"document": [document_of.get(r["indicator_id"]) for r in table_rows]}
         frame = _frame(table_rows, columns)
         for column, values in extra.items():
             frame[column] = values
@@ -182,8 +204,44 @@ def _gx():
     return gx
 
 
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def _gx_errors():
+    """great-expectations logs what goes wrong while it writes Data Docs (a traceback per page on a full disk)
+    and carries on: keep those records off stderr and raise the first one's error once the block is done."""
+    logger, collect = logging.getLogger("great_expectations"), _Collect()
+    propagate, logger.propagate = logger.propagate, False
+    logger.addHandler(collect)
+    try:
+        yield
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+    for record in collect.records:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, Exception):
+            raise error
+        text = record.getMessage()  # GX puts the error and its traceback in the message: keep the error
+        found = re.search(r'(\w+(?:Error|Exception)): "([^"]*)"', text)
+        raise RuntimeError("Data Docs could not be written: "
+                           + (f"{found.group(1)}: {found.group(2)}" if found else text.splitlines()[0]))
+
+
 def run_checkpoint(frames: dict, params: dict, docs_dir: Path | None, stages: dict[str, str]) -> GateResult:
     """Run every table's suite in one great-expectations checkpoint; write Data Docs to docs_dir."""
+    with _gx_errors():
+        return _run_checkpoint(frames, params, docs_dir, stages)
+
+
+def _run_checkpoint(frames: dict, params: dict, docs_dir: Path | None, stages: dict[str, str]) -> GateResult:
     gx = _gx()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -195,7 +253,7 @@ def run_checkpoint(frames: dict, params: dict, docs_dir: Path | None, stages: di
             "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
     source = context.data_sources.add_pandas("published")
-    definitions, skipped, batches = [], [], {}
+    definitions, skipped, batches, attributable = [], [], {}, {}
     for name, frame in frames.items():
         suite_data = load_suite(name, stages.get(name, "publish"))
         expectations, skip = applicable(suite_data, set(frame.columns))
@@ -207,8 +265,10 @@ def run_checkpoint(frames: dict, params: dict, docs_dir: Path | None, stages: di
         definitions.append(context.validation_definitions.add(
             gx.ValidationDefinition(name=name, data=batch, suite=suite)))
         batches[name] = frame
-    checkpoints = [context.checkpoints.add(gx.Checkpoint(name=f"publish-{d.name}", validation_definitions=[d]))
-                   for d in definitions]
+        attributable[name] = stages.get(name, "publish") != "compare" and "document" in frame.columns
+    checkpoints = [context.checkpoints.add(gx.Checkpoint(
+        name=f"publish-{d.name}", validation_definitions=[d],
+        result_format=_BY_DOCUMENT if attributable[d.name] else "SUMMARY")) for d in definitions]
     result = _run_all(checkpoints, batches, params)
     if docs_dir is not None:
         context.build_data_docs(site_names=["local"])
@@ -216,19 +276,37 @@ def run_checkpoint(frames: dict, params: dict, docs_dir: Path | None, stages: di
     return result
 
 
+# the unexpected rows of a failed expectation, named by their document (the stage's own tables)
+_BY_DOCUMENT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["document"]}
+
+
 def _run_all(checkpoints, batches, params) -> GateResult:
     """One checkpoint per table: a dataframe batch is given at run time, one dataframe per run."""
-    failures, warnings, evaluated = [], [], 0
+    result = GateResult(success=False)
     for checkpoint in checkpoints:
         table = checkpoint.validation_definitions[0].name
         outcome = checkpoint.run(batch_parameters={"dataframe": batches[table]}, expectation_parameters=params)
         for run_result in outcome.run_results.values():
             for er in run_result.results:
-                evaluated += 1
-                if not er.success:
-                    severity = str(getattr(er.expectation_config, "severity", "critical")).lower()
-                    (warnings if "warning" in severity else failures).append(describe_failure(table, er))
-    return GateResult(success=not failures, failures=failures, warnings=warnings, evaluated=evaluated)
+                result.evaluated += 1
+                if er.success:
+                    continue
+                text = describe_failure(table, er)
+                severity = str(getattr(er.expectation_config, "severity", "critical")).lower()
+                if "warning" in severity:
+                    result.warnings.append(text)
+                    continue
+                result.failures.append(text)
+                for document in failing_documents(er):
+                    result.by_document.setdefault(document, []).append(text)
+    result.success = not result.failures
+    return result
+
+
+def failing_documents(er) -> list[str]:
+    """The documents whose rows an expectation found unexpected ([] when it names no rows)."""
+    rows = (er.result or {}).get("unexpected_index_list") or []
+    return sorted({str(r["document"]) for r in rows if isinstance(r, dict) and r.get("document")})
 
 
 def describe_failure(table: str, er) -> str:

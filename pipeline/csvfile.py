@@ -1,0 +1,60 @@
+"""Every CSV the project writes, and reads back, goes through here: UTF-8, header row, "\\n" line endings, and one
+rule against spreadsheet formula injection.
+
+The rule (OWASP "CSV injection"): a cell whose text starts with `=`, `+`, `-`, `@`, a tab or a carriage return
+(after any apostrophes) could run as a formula when the file is opened in a spreadsheet, so it is written with one
+more leading apostrophe, which spreadsheets show as text. Numbers ("-1.5", "+3") are written as they are. The
+JSON files keep the raw text. `read_cell` undoes the rule exactly, so the stages read back what they wrote.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Iterable
+
+_LIVE = re.compile(r"^'*[=+\-@\t\r]")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _live(text: str) -> bool:
+    return bool(_LIVE.match(text)) and not _NUMBER.match(text)
+
+
+def safe_cell(text: str) -> str:
+    """The cell as written: one more leading apostrophe when it could start a formula."""
+    return "'" + text if _live(text) else text
+
+
+def read_cell(text: str) -> str:
+    """The cell as it was before safe_cell."""
+    return text[1:] if text.startswith("'") and _live(text[1:]) else text
+
+
+def csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+    """The CSV file's text; every cell (already text) goes through safe_cell."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([safe_cell(str(c)) for c in header])
+    writer.writerows([safe_cell(str(c)) for c in row] for row in rows)
+    return buffer.getvalue()
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """(header, rows as dicts) of a CSV file written by csv_text, cells restored by read_cell; like
+    csv.DictReader: blank lines skipped, missing cells None, extra cells listed under the key None."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = [read_cell(c) for c in next(reader, [])]
+        rows = []
+        for cells in reader:
+            if not cells:
+                continue
+            cells = [read_cell(c) for c in cells]
+            row = {name: cells[i] if i < len(cells) else None for i, name in enumerate(header)}
+            if len(cells) > len(header):
+                row[None] = cells[len(header):]
+            rows.append(row)
+    return header, rows
