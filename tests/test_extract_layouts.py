@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from extract_support import extracted_corpus, row_with, rows
+from extract_support import CORPUS_TIMEOUT, extracted_corpus, row_with, rows
 from pipeline.extract.bullets import clean_text, join_lines
 from pipeline.extract.vocabulary import strip_numbering
+
+pytestmark = CORPUS_TIMEOUT
 
 
 def _context(row: dict) -> tuple:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extract_support import DEV_CORPUS, extracted_corpus
+from extract_support import CORPUS_TIMEOUT, DEV_CORPUS, extracted_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = CORPUS_TIMEOUT
 
 
 def _scorer():

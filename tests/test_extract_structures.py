@@ -10,9 +10,11 @@ import json
 import pytest
 
 import docgen
-from extract_support import extracted_corpus, row_with, rows
+from extract_support import CORPUS_TIMEOUT, extracted_corpus, row_with, rows
 from pipeline.errors import DocumentError
 from pipeline.extract import extract_document
+
+pytestmark = CORPUS_TIMEOUT
 
 SEED_LEVELS = ["Level 1 - Universal", "Level 2 - Early help", "Level 3 - Targeted", "Level 4 - Specialist"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.normalise.text import clean_text, label_key, lemma, normalise_text, prepare
@@ -67,6 +67,7 @@ def test_clean_text_is_idempotent(text):
 
 @SETTINGS
 @given(ANY_TEXT)
+@example("/-A")  # a slash spaced out after the dash rules ran left "/ -A", which a second pass split again
 def test_prepare_is_idempotent(text):
     prepared = prepare(text)
     assert prepare(prepared) == prepared

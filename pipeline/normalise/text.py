@@ -39,10 +39,10 @@ def prepare(text: object) -> str:
     s = unicodedata.normalize("NFKC", clean_text(text)).translate(_QUOTES)
     s = _QUOTE_MARK.sub(" ' ", s)
     s = s.replace("&", " and ")
+    s = _SLASH.sub(" / ", s)  # before the dash rules: spacing a slash can leave a dash leading a word ("/-A")
     s = _INTRA_HYPHEN.sub(" ", s)
     s = _LEADING_DASH.sub(r"\1 ", s)
     s = _NUMBER_RANGE.sub(" - ", s)
-    s = _SLASH.sub(" / ", s)
     return _SPACE.sub(" ", s).strip()
 
 
