@@ -199,7 +199,7 @@ def show(indicator_id: Annotated[str, typer.Argument(help="The indicator's id (c
                                                          "OUT/indicators.csv).")],
          out: Out = Path("extracted"),
          raw_docs: Annotated[Optional[Path], typer.Option("--raw-docs", resolve_path=True,
-                                                          help="Folder holding the source PDF "
+                                                          help="Folder holding the source document "
                                                           "(default: the one the published run used).")] = None,
          png: Annotated[Optional[Path], typer.Option("--png", resolve_path=True, help="Where to write the picture "
                                                      "(default: <indicator_id>.png here).")] = None,
@@ -207,7 +207,8 @@ def show(indicator_id: Annotated[str, typer.Argument(help="The indicator's id (c
     """Show where an indicator came from.
 
     Renders the indicator's PDF page to a PNG file with the indicator's box highlighted, and prints its
-    document, page, box and text. The page is rendered in a worker process under the extract stage's limits."""
+    document, page, box and text. For a Word document or web page, prints where the indicator is (its locator)
+    and the paragraphs around it. The document is read in a worker process under the extract stage's limits."""
     render = _stage("pipeline.publish", "render_indicator")
     target = png or Path(f"{indicator_id}.png").resolve()
     try:
@@ -219,9 +220,14 @@ def show(indicator_id: Annotated[str, typer.Argument(help="The indicator's id (c
         raise _fail(f"{indicator_id}: the page could not be rendered: {exc}", EXIT_DOCUMENT_FAILED) from None
     from pipeline.errors import printable as p
 
-    typer.echo(f"{p(info['document'])}, page {info['page']}, box {', '.join(f'{v:.1f}' for v in info['bbox'])}")
-    typer.echo(f"  {p(info['text'])}")
-    typer.echo(f"picture: {p(info['png'])}")
+    if info["png"]:
+        typer.echo(f"{p(info['document'])}, page {info['page']}, box {', '.join(f'{v:.1f}' for v in info['bbox'])}")
+        typer.echo(f"  {p(info['text'])}")
+        typer.echo(f"picture: {p(info['png'])}")
+    else:  # a Word document or web page: where it is, and the paragraphs around it
+        typer.echo(f"{p(info['document'])}, at {p(info['locator'])}")
+        for line in info["context"]:
+            typer.echo(f"  {p(line)}")
     if info.get("warning"):
         typer.secho(f"warning: {p(info['warning'])}", err=True, fg=typer.colors.YELLOW)
 

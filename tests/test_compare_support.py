@@ -25,7 +25,7 @@ from pipeline.compare.text import fold
 DEV = Path(__file__).parent / "data" / "corpus" / "dev"
 
 CONTRACT_COLUMNS = (
-    "indicator_id", "framework", "document", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "seq",
+    "indicator_id", "framework", "document", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "locator", "seq",
     "level_label", "level_rank", "canonical_level", "area", "domain", "canonical_area", "canonical_dimensions",
     "dimensions_inferred", "text", "text_normalised", "themes", "protective_themes", "severity", "frequency",
     "age_condition", "corrections",

@@ -22,7 +22,7 @@ from pipeline.normalise.fixtures import write_interim
 DEV = Path(__file__).resolve().parent / "data" / "corpus" / "dev"
 TRUTHS = sorted(DEV.glob("*.truth.yaml"))
 CONTRACT = [  # the shared brief's data contract, in order
-    "indicator_id", "framework", "document", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "seq",
+    "indicator_id", "framework", "document", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "locator", "seq",
     "level_label", "level_rank", "canonical_level", "area", "domain", "canonical_area", "canonical_dimensions",
     "dimensions_inferred", "text", "text_normalised", "themes", "protective_themes", "severity", "frequency",
     "age_condition", "corrections",

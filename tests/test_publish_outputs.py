@@ -82,7 +82,8 @@ def test_datapackage_describes_every_table(tmp_path_factory):
     assert {"resource": "levels", "fields": ["document", "level_rank"]} in [fk["reference"]
                                                                              for fk in indicators["foreignKeys"]]
     required = {f["name"] for f in indicators["fields"] if f.get("constraints", {}).get("required")}
-    assert {"indicator_id", "document", "page", "text", "level_rank"} <= required
+    assert {"indicator_id", "document", "text", "level_rank"} <= required
+    assert "page" not in required  # a Word document or web page has no pages: its indicators carry a locator
     assert tables["findings"]["schema"]["primaryKey"] == ["finding_id"]
     levels = _csv(out / "levels.csv")
     assert all(r["description"] for r in levels if r["level_rank"] != "1")  # descriptions carried over

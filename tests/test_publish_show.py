@@ -42,7 +42,7 @@ def test_unknown_indicator_and_missing_pdf_are_clear_errors(tmp_path_factory, tm
     with pytest.raises(ShowError, match="no indicator with id 'nope-0000000000'"):
         render_indicator(out, "nope-0000000000", tmp_path / "x.png")
     row = _row(out, "Good height/weight")
-    with pytest.raises(ShowError, match="source PDF not found"):
+    with pytest.raises(ShowError, match="source document not found"):
         render_indicator(out, row["indicator_id"], tmp_path / "x.png", raw_docs=tmp_path)
 
 

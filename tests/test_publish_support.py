@@ -26,7 +26,7 @@ DEV = ROOT / "tests" / "data" / "corpus" / "dev"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 
 INDICATOR_COLUMNS = [
-    "indicator_id", "framework", "document", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "seq",
+    "indicator_id", "framework", "document", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "locator", "seq",
     "level_label", "level_rank", "canonical_level", "area", "domain", "canonical_area", "canonical_dimensions",
     "dimensions_inferred", "text", "text_normalised", "themes", "protective_themes", "severity", "frequency",
     "age_condition", "corrections", "early_help_groups", "level_mapping", "area_mapping", "domain_mapping"]

@@ -22,7 +22,7 @@ from .tables import write_table
 from .text import clean_text
 
 COLUMNS = [
-    "indicator_id", "framework", "document", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "seq",
+    "indicator_id", "framework", "document", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "locator", "seq",
     "level_label", "level_rank", "canonical_level", "area", "domain", "canonical_area", "canonical_dimensions",
     "dimensions_inferred", "text", "text_normalised", "themes", "protective_themes", "severity", "frequency",
     "age_condition", "corrections",
@@ -110,7 +110,8 @@ def base_rows(doc: dict) -> list[dict]:
             "indicator_id": indicator_id(doc["framework"], *key, k),
             "framework": doc["framework"], "document": doc["document"],
             "page": _int(ind.get("page")), "bbox_x0": _num(bbox[0]), "bbox_top": _num(bbox[1]),
-            "bbox_x1": _num(bbox[2]), "bbox_bottom": _num(bbox[3]), "seq": _int(ind.get("seq"), position),
+            "bbox_x1": _num(bbox[2]), "bbox_bottom": _num(bbox[3]), "locator": clean_text(ind.get("locator") or ""),
+            "seq": _int(ind.get("seq"), position),
             "level_label": clean_text(fields["level_label"]), "level_rank": _int(ind.get("level_rank")),
             "area": clean_text(fields["area"]), "domain": clean_text(fields["domain"]),
             "text": clean_text(fields["text"]), "corrections": "",

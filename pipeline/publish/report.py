@@ -58,9 +58,15 @@ def _e(value: Any) -> str:
 
 
 def pdf_href(out: Path, raw_docs: Path, document: str, page: Any) -> str:
-    """Relative link from OUT/report.html to the PDF's page."""
+    """Relative link from OUT/report.html to the source document (at the page, for a PDF)."""
     rel = Path(os.path.relpath(Path(raw_docs).resolve() / document, Path(out).resolve())).as_posix()
     return quote(rel) + (f"#page={page}" if page else "")
+
+
+def _source_link(out: Path, raw_docs: Path, document: str, page: Any, locator: Any) -> str:
+    """"p. 5" linked to the PDF's page, or the locator in a Word document or web page, linked to the file."""
+    where = f"p.&nbsp;{_e(page)}" if page else f'<code title="{_e(locator)}">{_e(str(locator or "")[-40:])}</code>'
+    return f'<a href="{_e(pdf_href(out, raw_docs, document, page))}">{where}</a>'
 
 
 def _table(headers: list[str], rows: Iterable[list[str]], cls: str = "", numeric: Iterable[int] = ()) -> str:
@@ -179,10 +185,10 @@ def disagreements_section(table: Table | None, out: Path, raw_docs: Path, known:
         cells = []
         for side in "ab":
             get = {c.split("_{s}")[0]: r.get(c.format(s=side)) for c in _PAIR}
-            link = pdf_href(out, raw_docs, get["document"], get["page"])
+            source = _source_link(out, raw_docs, get["document"], get["page"], None)
             cells += [f"<b>{_e(get['framework'])}</b>", _level_badge(get["canonical_level"]),
                       f'{_e(get["text"])} <span class="muted">({_e(get["level_label"])})</span> '
-                      f'<a href="{_e(link)}">p.&nbsp;{_e(get["page"])}</a> {_ind_link(str(get["indicator_id"]))}']
+                      f'{source} {_ind_link(str(get["indicator_id"]))}']
         score = r.get("score")
         cells += [_e(f"{score:.2f}" if isinstance(score, float) else score),
                   _e(" ".join(split_list(r.get("shared_themes"))))]
@@ -250,7 +256,8 @@ def _document_summary(doc: dict, tables: dict[str, Table]) -> str:
     rows = [[str(lv["level_rank"]), _e(lv["level_label"]), _level_badge(lv["canonical_level"]),
              str(lv["indicators"]), *[str(per.get((lv["level_rank"], a), 0)) for a in areas]] for lv in levels]
     numeric = [0, 3, *range(4, 4 + len(areas))]
-    return (f'<p><b>{_e(doc["document"])}</b> <span class="muted">{doc["pages"]} pages, '
+    kind = {"docx": "Word document", "html": "web page"}.get(doc.get("format") or "pdf", f'PDF, {doc["pages"]} pages')
+    return (f'<p><b>{_e(doc["document"])}</b> <span class="muted">{_e(kind)}, '
             f'{doc["indicators"]} indicators</span></p>' + _structure_line(doc)
             + _table(head, rows, cls="levels", numeric=numeric))
 
@@ -277,12 +284,11 @@ def indicators_section(tables: dict[str, Table], out: Path, raw_docs: Path) -> s
     for doc in tables["documents"].rows:
         rows = []
         for r in by_doc.get(doc["document"], []):
-            link = pdf_href(out, raw_docs, r["document"], r["page"])
             rows.append([f'<a id="ind-{_e(r["indicator_id"])}"></a><code>{_e(r["indicator_id"])}</code>',
                          f'{r["level_rank"]}. {_e(r["level_label"])}', _level_badge(r["canonical_level"]),
                          _e(r["area"]), _e(r["domain"]), _e(r["text"]),
                          _e(" ".join(split_list(r.get("themes")))),
-                         f'<a href="{_e(link)}">p.&nbsp;{r["page"]}</a>'])
+                         _source_link(out, raw_docs, r["document"], r["page"], r.get("locator"))])
         parts.append(f'<details><summary>{_e(doc["framework"])} &middot; {_e(doc["document"])} '
                      f'({len(rows)})</summary>'
                      + _table(["Id", "Level", "Canonical", "Area", "Domain", "Text", "Themes", "Source"], rows,

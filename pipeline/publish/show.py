@@ -1,6 +1,7 @@
-"""Where an indicator came from: render its PDF page to PNG with the indicator's box highlighted.
+"""Where an indicator came from: render its PDF page to PNG with the indicator's box highlighted, or, for a Word
+document or web page (no pages), quote the paragraphs around the indicator's locator.
 
-The PDF is checked and rendered in a worker process under the extract stage's limits (time, memory; see
+The document is checked and read in a worker process under the extract stage's limits (time, memory; see
 pipeline/runner.py), so a hostile or replaced PDF cannot hang or exhaust the machine.
 """
 
@@ -17,8 +18,11 @@ from pipeline.runner import run_isolated
 from pipeline.runner_limits import Limits
 
 
+CONTEXT_PARAGRAPHS = 2   # paragraphs quoted before and after a Word or web-page indicator
+
+
 class ShowError(LookupError):
-    """The indicator or its source PDF cannot be found."""
+    """The indicator or its source document cannot be found."""
 
 
 class RenderError(RuntimeError):
@@ -47,52 +51,92 @@ def _raw_docs(out: Path, raw_docs: Path | None) -> list[Path]:
     return candidates + [Path(out).resolve().parent / "raw_docs"]
 
 
-def source_pdf(out: Path, document: str, raw_docs: Path | None = None) -> Path:
+def source_document(out: Path, document: str, raw_docs: Path | None = None) -> Path:
     for folder in _raw_docs(out, raw_docs):
         path = folder / document
         if folder.name and path.is_file():
             return path
-    raise ShowError(f"{document}: source PDF not found (give the input folder with raw_docs=...)")
+    raise ShowError(f"{document}: source document not found (give the input folder with raw_docs=...)")
 
 
 def render_indicator(out: Path, indicator_id: str, png_path: Path, *, raw_docs: Path | None = None,
                      resolution: int = 110, limits: Limits | None = None) -> dict:
     """Render the indicator's page to `png_path` with its bbox outlined and shaded; returns what was drawn
-    (document, page, bbox, png path, and a warning when the PDF's hash differs from the published one).
-    Raises ShowError (unknown indicator or PDF) or RenderError (the worker could not render it)."""
+    (document, page, bbox, png path, and a warning when the document's hash differs from the published one).
+    For a Word document or web page nothing is drawn: the result has the locator and `context`, the paragraphs
+    around the indicator (the indicator's own marked with "> "), and an empty png.
+    Raises ShowError (unknown indicator or document) or RenderError (the worker could not read it)."""
     limits = limits or Limits()
     row = find_indicator(Path(out), indicator_id)
-    pdf_path = source_pdf(Path(out), row["document"], raw_docs)
-    page_no = int(row["page"])
-    bbox = tuple(float(row[k]) for k in ("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom"))
-    info = {"indicator_id": indicator_id, "document": row["document"], "page": page_no, "bbox": list(bbox),
-            "text": row.get("text", ""), "png": str(png_path), "warning": ""}
+    path = source_document(Path(out), row["document"], raw_docs)
+    info = {"indicator_id": indicator_id, "document": row["document"], "page": None, "bbox": [],
+            "locator": row.get("locator", ""), "context": [], "text": row.get("text", ""), "png": "", "warning": ""}
     published = _published_sha(Path(out), row["document"])
-    if published and hashlib.sha256(pdf_path.read_bytes()).hexdigest() != published:
-        info["warning"] = f"{pdf_path} differs from the published document (sha256); the box may be off"
-    outcome = run_isolated([("show", (str(pdf_path), page_no, bbox, str(png_path), resolution, limits))],
-                           _render_in_worker, jobs=1, timeout_s=limits.timeout_s,
+    if published and hashlib.sha256(path.read_bytes()).hexdigest() != published:
+        info["warning"] = f"{path} differs from the published document (sha256); the place may be off"
+    if row.get("page"):
+        info.update(page=int(row["page"]), png=str(png_path),
+                    bbox=[float(row[k]) for k in ("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom")])
+        job = (_render_in_worker, (str(path), info["page"], tuple(info["bbox"]), str(png_path), resolution, limits))
+    elif info["locator"]:
+        job = (_context_in_worker, (str(path), info["locator"], limits))
+    else:
+        raise ShowError(f"{indicator_id}: the row has neither a page nor a locator")
+    outcome = run_isolated([("show", job[1])], job[0], jobs=1, timeout_s=limits.timeout_s,
                            memory_mb=limits.memory_mb)["show"]
     if outcome.status != "done":
         raise RenderError(f"{outcome.status}: {outcome.value}")
-    problem, wrong_page = outcome.value
+    problem, not_found, context = outcome.value
     if problem:
-        raise (ShowError if wrong_page else RenderError)(problem)
+        raise (ShowError if not_found else RenderError)(problem)
+    info["context"] = context
     return info
 
 
-def _render_in_worker(pdf_path: str, page_no: int, bbox: tuple, png_path: str, resolution: int,
-                      limits: Limits) -> tuple[str, bool]:
-    """In the worker: the extract stage's checks, then the drawing. Returns (problem, whether the page is
-    not in the PDF); ("", False) when drawn."""
+def _checked(path: str, limits: Limits) -> tuple[str, str]:
+    """The extract stage's checks on the file; returns (its kind: pdf, docx or html; the problem, "" if none)."""
     from pipeline.extract.preflight import check_file, check_pdf
 
     try:
-        check_file(Path(pdf_path), limits)
-        check_pdf(Path(pdf_path), limits)
+        kind = check_file(Path(path), limits)
+        if kind == "pdf":
+            check_pdf(Path(path), limits)
     except DocumentError as exc:
-        return f"{Path(pdf_path).name}: {exc}", False
-    return _draw(Path(pdf_path), page_no, bbox, Path(png_path), resolution)
+        return "", f"{Path(path).name}: {exc}"
+    return kind, ""
+
+
+def _context_in_worker(path: str, locator: str, limits: Limits) -> tuple[str, bool, list[str]]:
+    """In the worker: the paragraphs around `locator` in a Word document or web page, as
+    (problem, whether the locator is not in the document, lines)."""
+    from pipeline.extract.content import Table
+
+    kind, problem = _checked(path, limits)
+    if problem:
+        return problem, False, []
+    if kind == "pdf":
+        return f"{path}: is a PDF, but the indicator has no page", True, []
+    from pipeline.extract.docx_reader import read_docx
+    from pipeline.extract.html_reader import read_html
+
+    content = read_docx(Path(path)) if kind == "docx" else read_html(Path(path))
+    paras = [p for item in content
+             for p in ([p for cell in item.cells for p in cell.paras] if isinstance(item, Table) else [item])]
+    at = next((i for i, p in enumerate(paras) if p.locator == locator), None)
+    if at is None:
+        return f"{path}: no paragraph at {locator}", True, []
+    nearby = range(max(0, at - CONTEXT_PARAGRAPHS), min(len(paras), at + CONTEXT_PARAGRAPHS + 1))
+    return "", False, [("> " if i == at else "  ") + paras[i].text for i in nearby if paras[i].text]
+
+
+def _render_in_worker(pdf_path: str, page_no: int, bbox: tuple, png_path: str, resolution: int,
+                      limits: Limits) -> tuple[str, bool, list]:
+    """In the worker: the extract stage's checks, then the drawing. Returns (problem, whether the page is
+    not in the PDF, []); ("", False, []) when drawn."""
+    kind, problem = _checked(pdf_path, limits)
+    if not problem and kind != "pdf":
+        problem = f"{Path(pdf_path).name}: is not a PDF (a {kind} document), but the indicator has a page"
+    return (problem, False, []) if problem else (*_draw(Path(pdf_path), page_no, bbox, Path(png_path), resolution), [])
 
 
 def _draw(pdf_path: Path, page_no: int, bbox: tuple, png_path: Path, resolution: int) -> tuple[str, bool]:

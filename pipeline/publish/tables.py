@@ -153,7 +153,8 @@ def build_documents(inputs: Inputs, indicators: Table, levels: Table) -> Table:
         row = {key: entry.get(key) for key in ("authority", "partnership", "title", "published", "source",
                                                 "licence", "attribution")}
         structure = interim.get("structure") or {}
-        row.update(document=name, framework=framework, sha256=interim.get("sha256"), pages=interim.get("pages"),
+        row.update(document=name, framework=framework, format=interim.get("format") or "pdf",
+                   sha256=interim.get("sha256"), pages=interim.get("pages"),
                    levels=level_count.get(name, 0), indicators=per_doc.get(name, 0), listed=name in inputs.manifest,
                    structure_reading=structure.get("reading"), structure_confidence=structure.get("confidence"))
         rows.append(row)
@@ -289,7 +290,7 @@ def framework_tree(framework: dict, tables: dict[str, Table]) -> dict:
     return tree
 
 
-TREE_LEAF_COLUMNS = ("indicator_id", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "seq", "text",
+TREE_LEAF_COLUMNS = ("indicator_id", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "locator", "seq", "text",
          "text_normalised", "canonical_dimensions", "dimensions_inferred", "themes", "protective_themes",
          "severity", "frequency", "age_condition", "corrections")
 

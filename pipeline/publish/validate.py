@@ -99,6 +99,7 @@ def build_frames(rows: dict[str, list[dict]], specs: dict[str, TableSpec],
     """pandas frames per table, with the derived checking columns."""
     frames = {}
     pages = {d["document"]: d["pages"] for d in rows.get("documents", [])}
+    formats = {d["document"]: d.get("format") or "pdf" for d in rows.get("documents", [])}
     document_of = {r["indicator_id"]: r["document"] for r in rows.get("indicators", [])}
     indicator_ids = set(document_of)
     for name, table_rows in rows.items():
@@ -109,7 +110,8 @@ def build_frames(rows: dict[str, list[dict]], specs: dict[str, TableSpec],
             sizes = [_page_size(page_sizes, r["document"], r["page"]) for r in table_rows]
             extra = {"doc_pages": [pages.get(r["document"]) for r in table_rows],
                      "page_width": [s[0] for s in sizes], "page_height": [s[1] for s in sizes],
-                     "level_key": [f"{r['document']}|{r['level_rank']}" for r in table_rows]}
+                     "level_key": [f"{r['document']}|{r['level_rank']}" for r in table_rows],
+                     "source_kind": [formats.get(r["document"], "pdf") for r in table_rows]}
         elif name == "levels":
             extra = {"level_key": [f"{r['document']}|{r['level_rank']}" for r in table_rows]}
         elif name == "documents":
@@ -213,6 +215,13 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
+def _suite_meta(meta: dict) -> dict:
+    """Suite notes in great-expectations' own markdown form: its Data Docs renderer looks for the word "format"
+    inside plain-text notes and fails on notes that contain it."""
+    notes = meta.get("notes")
+    return meta | {"notes": {"format": "markdown", "content": [notes]}} if isinstance(notes, str) else meta
+
+
 @contextlib.contextmanager
 def _gx_errors():
     """great-expectations logs what goes wrong while it writes Data Docs (a traceback per page on a full disk)
@@ -259,7 +268,7 @@ def _run_checkpoint(frames: dict, params: dict, docs_dir: Path | None, stages: d
         expectations, skip = applicable(suite_data, set(frame.columns))
         skipped += skip
         suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations,
-                                                       meta=suite_data.get("meta", {})))
+                                                       meta=_suite_meta(suite_data.get("meta", {}))))
         asset = source.add_dataframe_asset(name)
         batch = asset.add_batch_definition_whole_dataframe(name)
         definitions.append(context.validation_definitions.add(
