@@ -136,14 +136,33 @@ def _furniture_key(frag: Fragment) -> str:
     return re.sub(r"\d+", "#", frag.text.lower()).strip()
 
 
+def _in_table_rows(frags: list[Fragment]) -> set[int]:
+    """Fragments that belong to a table row: those on a line shared by three or more fragments, and the wrapped
+    lines stacked under or over them in the same column (a repeated header whose long labels wrap is not
+    furniture, although its second line may hold only one or two of them)."""
+    bands = Counter(round(f.top / 3) for f in frags)
+    inside = {id(f) for f in frags if bands[round(f.top / 3)] >= 3}
+    grew = True
+    while grew:
+        grew = False
+        for f in frags:
+            if id(f) not in inside and any(
+                    id(g) in inside and abs(g.top - f.top) <= 1.6 * (f.bottom - f.top)
+                    and min(f.x1, g.x1) > max(f.x0, g.x0) for g in frags):
+                inside.add(id(f))
+                grew = True
+    return inside
+
+
 def furniture_keys(pages: list[list[Fragment]], heights: list[float]) -> set[tuple[str, int]]:
-    """Text repeated at the same height on many pages (running headers, footers, page numbers)."""
+    """Text repeated at the same height on many pages (running headers, footers, page numbers), never a table
+    row such as a header repeated at the top of each page."""
     counts: Counter = Counter()
     for frags, height in zip(pages, heights):
-        bands = Counter(round(f.top / 3) for f in frags)
-        seen = {(_furniture_key(f), round(f.top / 6)) for f in frags
-                if (f.top < height * 0.075 or f.bottom > height * 0.92) and bands[round(f.top / 3)] < 3}
-        counts.update(seen)
+        near = [f for f in frags if f.top < height * 0.075 + 40 or f.bottom > height * 0.92 - 40]
+        in_rows = _in_table_rows(near)
+        edges = [f for f in near if f.top < height * 0.075 or f.bottom > height * 0.92]
+        counts.update({(_furniture_key(f), round(f.top / 6)) for f in edges if id(f) not in in_rows})
     need = max(2, int(len(pages) * 0.4))
     return {key for key, n in counts.items() if n >= need}
 
