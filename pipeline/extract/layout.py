@@ -42,13 +42,13 @@ class Fragment:
         return " ".join(w.text for w in self.words)
 
     @property
-    def bold(self) -> bool:
-        letters = [w for w in self.words if any(ch.isalpha() for ch in w.text)]
+    def bold(self) -> bool:  # judged on the words with letters; a line of "&" alone by its own weight
+        letters = [w for w in self.words if any(ch.isalpha() for ch in w.text)] or self.words
         return bool(letters) and sum(len(w.text) for w in letters if w.bold) >= 0.6 * sum(len(w.text) for w in letters)
 
     @property
     def italic(self) -> bool:
-        letters = [w for w in self.words if any(ch.isalpha() for ch in w.text)]
+        letters = [w for w in self.words if any(ch.isalpha() for ch in w.text)] or self.words
         return bool(letters) and all(w.italic for w in letters)
 
     @property
