@@ -209,6 +209,25 @@ def _is_column_start(x: float, starts: set[int]) -> bool:
     return r in starts or r - 1 in starts or r + 1 in starts
 
 
+def _worded(words: list[Word]) -> bool:
+    """Words, not a bullet or a number ("•", "1.", "(a)") set off from its text."""
+    return sum(ch.isalpha() for w in words for ch in w.text) >= 2
+
+
+def _gutter(rows: list[list[Word]], row: list[Word], left: float, right: float, size: float) -> bool:
+    """Is the gap between x=left and x=right a gutter between two columns: does a neighbouring line (within 1.6
+    lines) have words on both sides of it and none across it? (Two headings side by side in a table, set closer
+    than a wide gap; a wide space inside one justified line has its neighbours' words running across it.)"""
+    top = row[0].top
+    for other in rows:
+        if other is row or not 0 < abs(other[0].top - top) <= 1.6 * size:
+            continue
+        if (any(w.x1 <= left + 1 for w in other) and any(w.x0 >= right - 1 for w in other)
+                and not any(w.x0 < right - 1 and w.x1 > left + 1 for w in other)):
+            return True
+    return False
+
+
 def fragments(page: Page) -> list[Fragment]:
     """Split each text row into fragments at rules, wide gaps and recurring column starts."""
     rows = _rows(page.words)
@@ -225,7 +244,8 @@ def fragments(page: Page) -> list[Fragment]:
             else:
                 split = (gap > 1.6 * size or _crosses_rule(prev, w, page.vrules)
                          or (gap > 0.45 * size and _is_column_start(w.x0, starts)
-                             and not glyph_kind(prev.text, prev.font)))
+                             and not glyph_kind(prev.text, prev.font))
+                         or (gap > 0.8 * size and _worded(current) and _gutter(rows, row, prev.x1, w.x0, size)))
             if split:
                 out.append(Fragment(current, page.number))
                 current = [w]
