@@ -242,7 +242,10 @@ class _Groupings:
         cell, above = self._cell_heading(b, rows, floor)
         key = round(b.x0 / 10)
         carried = carry.cells.get(key)
-        if cell is None and above is None and carried and carried[1] == section and row in (None, carried[2]):
+        orphan = self.geo.orphan_heading(b, self.skip) if cell is None and above is None else None
+        if orphan is not None:
+            cell = orphan.text
+        elif cell is None and above is None and carried and carried[1] == section and row in (None, carried[2]):
             cell = carried[0]
         elif cell is None and above is None and not rows:
             cell = getattr(self.geo.previous_column_heading(b, floor, self.skip), "text", None)
