@@ -325,11 +325,13 @@ def _section_ends(geo: Geometry, bands: list[list[Block]]) -> dict[int, tuple]:
     """A band governs until a heading at least as prominent as the heading that introduced its table: the
     nearest heading before the band with no bullets between them. A band with none, or with no bullets since the
     previous band (a header row repeated on a new page, after the table's own area rows), continues the previous
-    band's table; a table no heading introduced ends at a heading bigger than its header row."""
+    band's table, as does the header row repeated after a heading too small to end that table (an area row at
+    the foot of a page); a table no heading introduced ends at a heading bigger than its header row."""
     heads = {id(h) for h in geo.headings()}
     starts = {id(band[0]) for band in bands}
     out: dict[int, tuple] = {}
     previous: tuple | None = None
+    previous_text: tuple = ()
     for band in bands:
         intro = None
         for b in reversed(geo.blocks[:geo.order[id(band[0])]]):
@@ -340,7 +342,11 @@ def _section_ends(geo: Geometry, bands: list[list[Block]]) -> dict[int, tuple]:
                 break
             if id(b) in heads and intro is None:
                 intro = b
-        previous = geo.prominence(geo.style(intro)) if intro is not None else previous
+        text = tuple(level_key(c.text) for c in geo.band_columns(band))
+        rank = geo.prominence(geo.style(intro)) if intro is not None else None
+        if rank is not None and not (text == previous_text and previous is not None and rank < previous):
+            previous = rank
+        previous_text = text
         if previous is None:  # no heading introduced the table: a heading bigger than its header row ends it
             previous = (max(b.size for b in band) + 1.0, False)
         out[id(band[0])] = previous
