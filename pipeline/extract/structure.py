@@ -242,15 +242,16 @@ class _Groupings:
         cell, above = self._cell_heading(b, rows, floor)
         key = round(b.x0 / 10)
         carried = carry.cells.get(key)
+        row = row or (carry.row[0] if carry.row else None)  # a row cut by the page break goes on
         orphan = self.geo.orphan_heading(b, self.skip) if cell is None and above is None else None
         if orphan is not None:
             cell = orphan.text
-        elif cell is None and above is None and carried and carried[1] == section and row in (None, carried[2]):
-            cell = carried[0]
+        elif cell is None and above is None and carried and carried[1] == section and row == carried[2]:
+            cell = carried[0]  # a cell heading within the same table row
         elif cell is None and above is None and not rows:
             cell = getattr(self.geo.previous_column_heading(b, floor, self.skip), "text", None)
         if cell is not None:
-            carry.cells[key] = (cell, section, row or (carry.row[0] if carry.row else None))
+            carry.cells[key] = (cell, section, row)
             position = (b.page, key, b.top)
             if carry.flow is None or carry.flow[4] != section or carry.flow[:3] < position:
                 carry.flow = (*position, cell, section)
