@@ -48,24 +48,33 @@ def _label_key(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _column_end(page: list[Block], lab: Block, last: bool) -> bool:
-    """Is `lab` the last (or first) label of its column (labels starting at its x) on its page?"""
+def _column_end(page: list[Block], lab: Block, last: bool, repeated: set[str]) -> bool:
+    """Is `lab` the last (or first) label of its column (labels starting at its x) on its page, not counting
+    the `repeated` ones (a header row printed again on each page)?"""
     return not any(o is not lab and o.kind == "label" and o.rotated == lab.rotated and abs(o.x0 - lab.x0) <= 5
-                   and (o.top > lab.bottom - 1 if last else o.bottom < lab.top + 1) for o in page)
+                   and o.text not in repeated and (o.top > lab.bottom - 1 if last else o.bottom < lab.top + 1)
+                   for o in page)
 
 
 def _join_cut_labels(pages: list[list[Block]]) -> None:
     """A label cut by a page break ('Family & Social' / 'Relationships', 'PARENTING' / 'CAPACITY') is read
-    whole on both pages when the joined text is printed whole elsewhere in the document and neither piece is."""
+    whole on both pages when the joined text is printed whole elsewhere in the document and neither piece is, or
+    when the piece on the new page starts in lower case ('Guidance, boundaries' / 'and stimulation') and the
+    lowest label of its column on the page before has its style."""
     counts = Counter(_label_key(b.text) for page in pages for b in page if b.kind == "label")
     for prev, page in zip(pages, pages[1:]):
-        for first in [b for b in page if b.kind == "label" and b.bold and _column_end(page, b, last=False)]:
-            for last in [b for b in prev if b.kind == "label" and b.bold and b.rotated == first.rotated
-                         and b.x0 < first.x1 and first.x0 < b.x1 and _column_end(prev, b, last=True)]:
-                joined = f"{last.text} {first.text}"
-                if counts[_label_key(joined)] and counts[_label_key(last.text)] == counts[_label_key(first.text)] == 1:
-                    last.text_override = first.text_override = joined
-                    break
+        repeated = {b.text for b in prev} & {b.text for b in page}
+        for first in [b for b in page if b.kind == "label" and b.bold and _column_end(page, b, False, repeated)]:
+            if counts[_label_key(first.text)] != 1:
+                continue
+            ends = [b for b in prev if b.kind == "label" and b.bold and b.rotated == first.rotated
+                    and b.x0 < first.x1 and first.x0 < b.x1 and _column_end(prev, b, True, repeated)]
+            whole = [b for b in ends if counts[_label_key(f"{b.text} {first.text}")] and counts[_label_key(b.text)] == 1]
+            lowest = max(ends, key=lambda b: b.bottom, default=None)
+            last = whole[0] if whole else lowest if (
+                lowest is not None and first.text[:1].islower() and abs(lowest.size - first.size) < 0.5) else None
+            if last is not None:
+                last.text_override = first.text_override = f"{last.text} {first.text}"
 
 
 @dataclass
