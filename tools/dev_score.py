@@ -32,7 +32,7 @@ def main() -> int:
     groups: dict[str, list] = defaultdict(list)
     low = []
     for truth in truths:
-        name = truth.name[: -len(".truth.yaml")]
+        name = truth.name[: -len(".truth.yaml")].lower()  # the scorer keys documents by lower-case stem
         doc = report["documents"].get(name)
         if doc is None:
             continue
@@ -55,7 +55,7 @@ def main() -> int:
     for t, x, name, pred, truth in sorted(low):
         print(f"  {t:.3f} {x:.3f} {name} pred={pred} truth={truth}")
     for name in args.show:
-        doc = report["documents"][name]
+        doc = report["documents"][name.lower()]
         for kind in ("missed_examples", "spurious_examples", "mislabelled_examples"):
             for ex in doc.get(kind, [])[:12]:
                 print(kind, json.dumps(ex, ensure_ascii=False))

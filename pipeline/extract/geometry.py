@@ -59,6 +59,7 @@ class Geometry:
         sizes = Counter(round(b.lines[0].size, 1) for b in self.items)
         self.body_size = sizes.most_common(1)[0][0] if sizes else 10.0
         self._heads_cache: dict[int, bool] = {}
+        self.banners = {id(b) for b in blocks if b.kind == "label" and not b.rotated and self._banner_title(b)}
         self.wide = self._find_wide()
         self.bands = self._find_bands()
         self.band_of = {id(b): i for i, band in enumerate(self.bands) for b in band}
@@ -66,8 +67,10 @@ class Geometry:
     # --- typography ------------------------------------------------------------------------------------
 
     def is_heading_like(self, b: Block) -> bool:
-        """Bold, or clearly larger than the bullets, or larger and in colour; never italic."""
-        prominent = b.bold or b.size >= self.body_size * 1.3 or (b.coloured and b.size >= self.body_size * 1.1)
+        """Bold, or clearly larger than the bullets, or larger and in colour, or set on a shaded band across the
+        content (a banner); never italic."""
+        prominent = (b.bold or b.size >= self.body_size * 1.3 or (b.coloured and b.size >= self.body_size * 1.1)
+                     or id(b) in self.banners)
         return not b.rotated and b.kind == "label" and prominent and not b.italic
 
     @staticmethod
@@ -127,6 +130,17 @@ class Geometry:
                 if alone[id(b)] and (sum(v) * 2 >= len(v) or not self.is_heading_like(b) or self._on_wide_fill(b)):
                     wide.add(id(b))
         return wide
+
+    def _banner_title(self, b: Block) -> bool:
+        """Is the label the first text on a shaded band across the content (a banner's title, in whatever weight),
+        and not a sentence?"""
+        if not self._on_wide_fill(b) or b.text.rstrip().endswith((".", ":", ";")):
+            return False
+        fills = [f for f in self.pages[b.page].fills
+                 if f.x0 <= (b.x0 + b.x1) / 2 <= f.x1 and f.top <= (b.top + b.bottom) / 2 <= f.bottom]
+        return not any(o is not b and o.bottom <= b.top + 1 and any(
+            f.x0 <= (o.x0 + o.x1) / 2 <= f.x1 and f.top <= (o.top + o.bottom) / 2 <= f.bottom for f in fills)
+            for o in self.by_page[b.page])
 
     def _on_wide_fill(self, b: Block) -> bool:
         """Is the label printed on a shaded band across most of the content (a spanning table row, a banner)?"""
