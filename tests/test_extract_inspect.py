@@ -66,6 +66,16 @@ def test_a_web_page_is_inspected_as_an_outline_with_locators(tmp_path):
     assert "[domain] Health    @ /html/body/" in outline
 
 
+def test_inspect_command_reads_a_word_document(tmp_path):
+    word = ROOT / "tests" / "data" / "corpus" / "dev_docx" / "worcestershire__matrix__v5.docx"
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "inspect", str(word), "--to", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "4 levels" in done.stdout
+    outline = (tmp_path / "worcestershire__matrix__v5-outline.txt").read_text(encoding="utf-8")
+    assert "@ tbl[" in outline and "[L4 " in outline
+
+
 def test_inspect_command_names_a_missing_document(tmp_path):
     done = subprocess.run([sys.executable, "-m", "pipeline.cli", "inspect", "nowhere.pdf", "--raw-docs",
                            str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=120)

@@ -127,8 +127,8 @@ def _with_legend(page, levels: list[dict]):
 
 def _inspect_in_worker(path: str, out_dir: str, pages: list[int] | None, hints: dict, limits: Limits) -> dict:
     try:
-        check_file(Path(path), limits)
-        check_pdf(Path(path), limits)  # the extract stage's checks first: a hostile file is refused the same way
+        if check_file(Path(path), limits) == "pdf":  # the extract stage's checks first: a hostile file is
+            check_pdf(Path(path), limits)             # refused the same way
         return inspect_document(Path(path), Path(out_dir), pages, hints)
     except DocumentError as exc:
         return {"document": Path(path).name, "error": str(exc), "reason": exc.reason}
@@ -136,7 +136,7 @@ def _inspect_in_worker(path: str, out_dir: str, pages: list[int] | None, hints: 
 
 def run_inspect(document: Path, raw_docs: Path, out_dir: Path | None = None, pages: list[int] | None = None,
                 limits: Limits | None = None) -> dict:
-    """Inspect a PDF (a path, or a file name in `raw_docs`) with its manifest hints, in a worker process under
+    """Inspect a document (a path, or a file name in `raw_docs`) with its manifest hints, in a worker process under
     the extract stage's limits; PNGs go to `out_dir` (default: inspect/<document stem>/ here). Raises
     FileNotFoundError for a missing document; a document that cannot be read comes back as {"error": ...}."""
     path = Path(document) if Path(document).is_file() else Path(raw_docs) / Path(document).name
