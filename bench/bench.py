@@ -164,14 +164,18 @@ def run_measured(script: str, *args: str) -> dict:
     """Run `script` in a fresh interpreter, sampling its process tree's memory; return its JSON output plus
     the wall time and memory figures."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", script, *args], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    peak_sum = peak_one = 0
-    while proc.poll() is None:
-        total, largest = tree_rss(proc.pid)
-        peak_sum, peak_one = max(peak_sum, total), max(peak_one, largest)
-        time.sleep(0.02)
-    out, err = proc.communicate()
+    with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
+        # files, not pipes: a step that prints much (a warning per document) would block on a full pipe
+        proc = subprocess.Popen([sys.executable, "-c", script, *args], cwd=ROOT, stdout=out_file,
+                                stderr=err_file, text=True)
+        peak_sum = peak_one = 0
+        while proc.poll() is None:
+            total, largest = tree_rss(proc.pid)
+            peak_sum, peak_one = max(peak_sum, total), max(peak_one, largest)
+            time.sleep(0.02)
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read(), err_file.read()
     if proc.returncode != 0:
         raise SystemExit(f"benchmark step failed ({proc.returncode}):\n{err[-2000:]}")
     result = json.loads(out.strip().splitlines()[-1])
