@@ -229,7 +229,7 @@ def _gutter(rows: list[list[Word]], row: list[Word], left: float, right: float, 
 
 
 def fragments(page: Page) -> list[Fragment]:
-    """Split each text row into fragments at rules, wide gaps and recurring column starts."""
+    """Split each text row into fragments at rules, wide gaps, recurring column starts and gutters."""
     rows = _rows(page.words)
     starts = _column_starts(rows)
     out: list[Fragment] = []
