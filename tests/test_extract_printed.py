@@ -1,4 +1,4 @@
-"""The dev Word files and web pages printed to PDF (LibreOffice, Chromium): layouts and page breaks the PDF corpus
+"""The dev Word files and web pages printed to PDF (LibreOffice; Chromium, portrait and landscape): layouts and page breaks the PDF corpus
 does not have, held to the dev bar (text_f1 >= 0.99, tuple_f1 >= 0.97 per document)."""
 
 from __future__ import annotations

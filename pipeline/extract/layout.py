@@ -215,12 +215,12 @@ def _worded(words: list[Word]) -> bool:
 
 
 def _gutter(rows: list[list[Word]], row: list[Word], left: float, right: float, size: float) -> bool:
-    """Is the gap between x=left and x=right a gutter between two columns: does a neighbouring line (within 1.6
+    """Is the gap between x=left and x=right a gutter between two columns: does a neighbouring line (within 2
     lines) have words on both sides of it and none across it? (Two headings side by side in a table, set closer
     than a wide gap; a wide space inside one justified line has its neighbours' words running across it.)"""
-    top = row[0].top
+    top = min(w.top for w in row)
     for other in rows:
-        if other is row or not 0 < abs(other[0].top - top) <= 1.6 * size:
+        if other is row or not 0 < abs(min(w.top for w in other) - top) <= 2 * size:
             continue
         if (any(w.x1 <= left + 1 for w in other) and any(w.x0 >= right - 1 for w in other)
                 and not any(w.x0 < right - 1 and w.x1 > left + 1 for w in other)):
