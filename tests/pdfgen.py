@@ -103,7 +103,7 @@ def text_pdf(pages: list[list[str]]) -> bytes:
 def huge_text_pdf(n_chars: int) -> bytes:
     """One page carrying `n_chars` tiny characters (a pathological page)."""
     line = "x" * 1000
-    content = f"BT /F1 1 Tf 1 TL 10 830 Td".encode() + b"".join(
+    content = "BT /F1 1 Tf 1 TL 10 830 Td".encode() + b"".join(
         _pdf_string(line) + b" Tj T*" for _ in range(n_chars // len(line))) + b" ET"
     return build_pdf(_page_objects([content]))
 

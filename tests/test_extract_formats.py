@@ -4,7 +4,6 @@ kinds are named with a reason while the rest are extracted."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import shutil
 import zipfile
@@ -13,10 +12,10 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-import yaml
 from docx import Document
 
 from conftest import DEV_CORPUS, ROOT
+from extract_support import score_record
 from pipeline.extract import extract_document
 from pipeline.extract.stage import run_extract
 
@@ -30,21 +29,11 @@ def record(path: Path) -> dict:
     return extract_document(path)
 
 
-def _scorer():
-    spec = importlib.util.spec_from_file_location("score_extraction", ROOT / "tools" / "score_extraction.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_word_and_web_documents_meet_the_bar(path):
-    scorer = _scorer()
-    truth = yaml.safe_load(path.with_name(path.name.rsplit(".", 1)[0] + ".truth.yaml").read_text(encoding="utf-8"))
     got = record(path)
-    preds = [{"document": got["document"], **{k: r[k] for k in ("level_label", "area", "domain", "text")}}
-             for r in got["indicators"]]
-    score = scorer.score_doc(truth, preds, 90.0)
+    score = score_record(got, path.with_suffix(".truth.yaml"))
     assert score["text_f1"] >= 0.99 and score["tuple_f1"] >= 0.97, score
     assert got["format"] == path.suffix.lstrip(".") and got["pages"] is None
     assert all(r["page"] is None and r["bbox"] is None and r["locator"] for r in got["indicators"])

@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
-from pathlib import Path
 
 import pytest
 import yaml
 
 from extract_support import CORPUS_TIMEOUT, DEV_CORPUS, extracted_corpus
+from extract_support import scorer as extract_scorer
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = CORPUS_TIMEOUT
 
-
-def _scorer():
-    spec = importlib.util.spec_from_file_location("score_extraction", ROOT / "tools" / "score_extraction.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def scores(tmp_path_factory):
-    scorer = _scorer()
+    scorer = extract_scorer()
     assert scorer.EXACT, "rapidfuzz must be installed for exact scores"
     pred = tmp_path_factory.mktemp("score") / "indicators.csv"
     with pred.open("w", newline="", encoding="utf-8") as fh:

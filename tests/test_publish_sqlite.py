@@ -12,7 +12,6 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from test_publish_support import frictionless_valid, published_base
