@@ -17,7 +17,7 @@ from ..runner import run_isolated
 from ..runner_limits import Limits
 from .crosscheck import crosscheck, summary
 from .document import read_document
-from .preflight import check_file, check_pdf
+from .preflight import check_document
 
 LEVEL_COLOURS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
                  (227, 119, 194), (23, 190, 207)]
@@ -127,8 +127,7 @@ def _with_legend(page, levels: list[dict]):
 
 def _inspect_in_worker(path: str, out_dir: str, pages: list[int] | None, hints: dict, limits: Limits) -> dict:
     try:
-        if check_file(Path(path), limits) == "pdf":  # the extract stage's checks first: a hostile file is
-            check_pdf(Path(path), limits)             # refused the same way
+        check_document(Path(path), limits)  # the extract stage's checks first: a hostile file is refused the same way
         return inspect_document(Path(path), Path(out_dir), pages, hints)
     except DocumentError as exc:
         return {"document": Path(path).name, "error": str(exc), "reason": exc.reason}

@@ -94,6 +94,15 @@ def _check_package(path: Path, limits: Limits) -> None:
                                          f"limit is {limits.max_unzipped_mb:g} MB (a zip bomb?)")
 
 
+def check_document(path: Path, limits: Limits) -> str:
+    """All the checks one document gets before it is read, in one process (`check_file`, then `check_pdf` for a
+    PDF); returns its kind: 'pdf', 'docx' or 'html'. Raises DocumentError."""
+    kind = check_file(path, limits)
+    if kind == "pdf":
+        check_pdf(path, limits)
+    return kind
+
+
 def check_pdf(path: Path, limits: Limits) -> PdfInfo:
     """Open the PDF: encryption, a readable page tree, sane nesting, page and character counts."""
     from pdfminer.pdfdocument import PDFDocument

@@ -77,12 +77,13 @@ def render_indicator(out: Path, indicator_id: str, png_path: Path, *, raw_docs: 
     if row.get("page"):
         info.update(page=int(row["page"]), png=str(png_path),
                     bbox=[float(row[k]) for k in ("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom")])
-        job = (_render_in_worker, (str(path), info["page"], tuple(info["bbox"]), str(png_path), resolution, limits))
+        work, args = _render_in_worker, (str(path), info["page"], tuple(info["bbox"]), str(png_path), resolution,
+                                         limits)
     elif info["locator"]:
-        job = (_context_in_worker, (str(path), info["locator"], limits))
+        work, args = _context_in_worker, (str(path), info["locator"], limits)
     else:
         raise ShowError(f"{indicator_id}: the row has neither a page nor a locator")
-    outcome = run_isolated([("show", job[1])], job[0], jobs=1, timeout_s=limits.timeout_s,
+    outcome = run_isolated([("show", args)], work, jobs=1, timeout_s=limits.timeout_s,
                            memory_mb=limits.memory_mb)["show"]
     if outcome.status != "done":
         raise RenderError(f"{outcome.status}: {outcome.value}")
@@ -95,15 +96,12 @@ def render_indicator(out: Path, indicator_id: str, png_path: Path, *, raw_docs: 
 
 def _checked(path: str, limits: Limits) -> tuple[str, str]:
     """The extract stage's checks on the file; returns (its kind: pdf, docx or html; the problem, "" if none)."""
-    from pipeline.extract.preflight import check_file, check_pdf
+    from pipeline.extract.preflight import check_document
 
     try:
-        kind = check_file(Path(path), limits)
-        if kind == "pdf":
-            check_pdf(Path(path), limits)
+        return check_document(Path(path), limits), ""
     except DocumentError as exc:
         return "", f"{Path(path).name}: {exc}"
-    return kind, ""
 
 
 def _context_in_worker(path: str, locator: str, limits: Limits) -> tuple[str, bool, list[str]]:
