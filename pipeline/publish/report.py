@@ -64,8 +64,14 @@ def pdf_href(out: Path, raw_docs: Path, document: str, page: Any) -> str:
 
 
 def _source_link(out: Path, raw_docs: Path, document: str, page: Any, locator: Any) -> str:
-    """"p. 5" linked to the PDF's page, or the locator in a Word document or web page, linked to the file."""
-    where = f"p.&nbsp;{_e(page)}" if page else f'<code title="{_e(locator)}">{_e(str(locator or "")[-40:])}</code>'
+    """"p. 5" linked to the PDF's page, or the locator in a Word document or web page (else "source"), linked to
+    the file."""
+    if page:
+        where = f"p.&nbsp;{_e(page)}"
+    elif locator:
+        where = f'<code title="{_e(locator)}">{_e(str(locator)[-40:])}</code>'
+    else:
+        where = "source"
     return f'<a href="{_e(pdf_href(out, raw_docs, document, page))}">{where}</a>'
 
 
