@@ -4,20 +4,15 @@ the report names each document's format, and `show` quotes a Word indicator's su
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import shutil
-from pathlib import Path
-
-import yaml
 from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.compare import run_compare
+from pipeline.csvfile import read_rows
 from pipeline.extract.stage import run_extract
 from pipeline.normalise import run_normalise
 from pipeline.publish import render_indicator, run_publish
-from test_publish_support import ROOT, frictionless_valid
+from test_publish_support import ROOT, copy_with_manifest, frictionless_valid
 
 CORPUS = ROOT / "tests" / "data" / "corpus"
 SOURCES = [CORPUS / "dev" / "worcestershire__level_tables__v1.pdf",
@@ -25,28 +20,9 @@ SOURCES = [CORPUS / "dev" / "worcestershire__level_tables__v1.pdf",
            CORPUS / "dev_html" / "worcestershire__level_tables__h5.html"]
 
 
-def _raw_docs(folder: Path) -> None:
-    folder.mkdir()
-    entries = []
-    for source in SOURCES:
-        truth = yaml.safe_load(source.with_name(source.stem + ".truth.yaml").read_text(encoding="utf-8"))
-        shutil.copyfile(source, folder / source.name)
-        entries.append({"file": source.name, "framework": truth["slug"], "authority": truth["authority"],
-                        "partnership": truth["partnership"], "title": truth["title"],
-                        "published": str(truth["published"]), "source": "https://example.org/" + source.name,
-                        "licence": "Open Government Licence v3.0", "attribution": truth["partnership"],
-                        "sha256": hashlib.sha256(source.read_bytes()).hexdigest()})
-    (folder / "manifest.yaml").write_text(yaml.safe_dump({"documents": entries}, sort_keys=False), encoding="utf-8")
-
-
-def _rows(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 def test_pdf_word_and_web_editions_publish_one_agreeing_dataset(tmp_path):
     raw_docs, out = tmp_path / "raw_docs", tmp_path / "out"
-    _raw_docs(raw_docs)
+    copy_with_manifest(raw_docs, SOURCES)
     run_extract(raw_docs, out, jobs=1, use_cache=False, progress=False)
     run_normalise(raw_docs, out)
     run_compare(out)
@@ -54,11 +30,11 @@ def test_pdf_word_and_web_editions_publish_one_agreeing_dataset(tmp_path):
     assert summary["documents"] == 3 and not summary.get("held_back")
     assert frictionless_valid(out) == []
 
-    documents = {r["document"]: r for r in _rows(out / "documents.csv")}
+    documents = {r["document"]: r for r in read_rows(out / "documents.csv")[1]}
     assert {d: r["format"] for d, r in documents.items()} == {s.name: s.suffix.lstrip(".") for s in SOURCES}
     assert documents[SOURCES[0].name]["pages"] and not documents[SOURCES[1].name]["pages"]
 
-    indicators = _rows(out / "indicators.csv")
+    indicators = read_rows(out / "indicators.csv")[1]
     by_doc: dict[str, set] = {}
     for row in indicators:
         by_doc.setdefault(row["document"], set()).add((row["canonical_level"], row["text_normalised"]))

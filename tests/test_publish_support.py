@@ -90,16 +90,22 @@ def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
 
 def build_raw_docs(raw_docs: Path, names: list[str]) -> None:
     """Copy the dev PDFs and write a manifest from their truth files."""
+    copy_with_manifest(raw_docs, [DEV / f"{name}.pdf" for name in names])
+
+
+def copy_with_manifest(raw_docs: Path, sources: list[Path]) -> None:
+    """Copy corpus documents (PDF, Word or web page, each beside its truth file) into raw_docs and write a
+    manifest from their truth files."""
     raw_docs.mkdir(parents=True, exist_ok=True)
     entries = []
-    for name in names:
-        truth = yaml.safe_load((DEV / f"{name}.truth.yaml").read_text(encoding="utf-8"))
-        shutil.copyfile(DEV / f"{name}.pdf", raw_docs / f"{name}.pdf")
-        entries.append({"file": f"{name}.pdf", "framework": truth["slug"], "authority": truth["authority"],
+    for source in sources:
+        truth = yaml.safe_load(source.with_suffix(".truth.yaml").read_text(encoding="utf-8"))
+        shutil.copyfile(source, raw_docs / source.name)
+        entries.append({"file": source.name, "framework": truth["slug"], "authority": truth["authority"],
                         "partnership": truth["partnership"], "title": truth["title"],
                         "published": str(truth["published"]), "source": "https://example.org/" + truth["slug"],
                         "licence": "Open Government Licence v3.0", "attribution": truth["partnership"],
-                        "sha256": hashlib.sha256((raw_docs / f"{name}.pdf").read_bytes()).hexdigest()})
+                        "sha256": hashlib.sha256(source.read_bytes()).hexdigest()})
     (raw_docs / "manifest.yaml").write_text(yaml.safe_dump({"documents": entries}, sort_keys=False),
                                             encoding="utf-8")
 
