@@ -59,6 +59,7 @@ class Geometry:
         sizes = Counter(round(b.lines[0].size, 1) for b in self.items)
         self.body_size = sizes.most_common(1)[0][0] if sizes else 10.0
         self._heads_cache: dict[int, bool] = {}
+        self._headings: list[Block] | None = None
         self.banners = {id(b) for b in blocks if b.kind == "label" and not b.rotated and self._banner_title(b)}
         self.wide = self._find_wide()
         self.bands = self._find_bands()
@@ -153,8 +154,46 @@ class Geometry:
     def is_wide(self, b: Block) -> bool:
         return id(b) in self.wide
 
+    def colour_of(self, b: Block) -> tuple | None:
+        """The colour a label is printed in: the smallest shading under it, else its text colour if coloured."""
+        fill = self._fill_at(b)
+        if fill is not None and fill.color:
+            return tuple(round(c, 2) for c in fill.color)
+        if b.lines and b.coloured:
+            return tuple(round(c, 2) for c in b.lines[0].words[0].colour)
+        return None
+
+    def _same_banner(self, a: Block, b: Block) -> bool:
+        """Are two labels printed on one shaded band across the content (a banner's title and its text)?"""
+        blocks = self.by_page[a.page]
+        width = max(o.x1 for o in blocks) - min(o.x0 for o in blocks)
+        centres = [((o.x0 + o.x1) / 2, (o.top + o.bottom) / 2) for o in (a, b)]
+        return a.page == b.page and any(
+            f.width >= 0.6 * width and all(f.x0 <= x <= f.x1 and f.top <= y <= f.bottom for x, y in centres)
+            for f in self.pages[a.page].fills)
+
+    def description_of(self, label: Block, in_column: bool = False, skip=frozenset()) -> str:
+        """The plain text printed with a level's label: after a bold lead ("EARLY HELP: Children whose..."),
+        then the plain labels that follow it, across the content or on its banner (sections), or under it in
+        its column (a header cell). Labels in `skip` (the other header cells) are passed over."""
+        parts = [label.lead[1]] if label.lead else []
+        for b in self.blocks[self.order[id(label)] + 1:]:
+            if b.kind != "label" or b.rotated or self.is_heading_like(b):
+                if in_column and id(b) in skip:
+                    continue
+                break
+            if in_column:
+                if overlap(label.x0, label.x1, b.x0, b.x1) <= 0 or b.page != label.page:
+                    continue
+            elif not (self.is_wide(b) or self._same_banner(label, b)):
+                break
+            parts.append(b.text)
+        return " ".join(p for p in parts if p).strip()
+
     def headings(self) -> list[Block]:
-        return [b for b in self.blocks if self.is_wide(b) and self.is_heading_like(b)]
+        if self._headings is None:
+            self._headings = [b for b in self.blocks if self.is_wide(b) and self.is_heading_like(b)]
+        return self._headings
 
     # --- bands of side-by-side labels ----------------------------------------------------------------
 

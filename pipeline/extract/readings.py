@@ -17,11 +17,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .geometry import Geometry, Style
+from .evidence import NAMED, Evidence, in_sequence, names_a_grouping, names_a_scheme, ordinal, shading
+from .geometry import Column, Geometry, Style
 from .layout import Block
 from .vocabulary import LevelVocabulary, level_key
 
-MIN_LEVELS, MAX_LEVELS = 2, 6  # threshold documents tabulate 2 to 6 levels (DESIGN.md)
+MIN_LEVELS, MAX_LEVELS = 1, 6  # threshold documents tabulate 2 to 6 levels (DESIGN.md); one per document at least
+EMPTY_SECTION_COST = 0.05       # a section with no bullets inside a run of level sections
 _SPLIT = re.compile(r"\s+[—–\-|]\s+|:\s+")
 
 
@@ -34,8 +36,8 @@ class Level:
 
 @dataclass
 class Reading:
-    kind: str                                 # "sections" or "columns"
-    source: str                               # what carries the levels, in words
+    kind: str                                 # "sections", "columns" or "rows"
+    containers: str                           # what carries the levels, in words ("headings (bold 12 pt)")
     order: list[str]                          # level keys, lowest need first (document order)
     levels: dict[str, Level]
     level_of: dict[int, str]                  # id(item) -> level key
@@ -45,34 +47,49 @@ class Reading:
     style: Style | None = None                # sections: the level heading class
     nested: set = field(default_factory=set)  # sections: more prominent heading classes inside its sections
     bands: list[list[Block]] = field(default_factory=list)  # columns: the level header bands
-    levelness: float = 0.0
+    evidence: Evidence = field(default_factory=Evidence)
     coverage: float = 0.0
-    structure: float = 0.0
     score: float = 0.0
 
     def describe(self) -> str:
-        return f"{self.kind}: {len(self.order)} levels from {self.source}"
+        return f"{self.kind}: {self.evidence.summary(len(self.order), self.containers)}"
 
 
-def _score(reading: Reading, n_items: int, vocab: LevelVocabulary, prefer: str | None) -> Reading:
-    keys = reading.order
-    reading.levelness = sum(vocab.likeness(reading.levels[k].raw) for k in keys) / len(keys) if keys else 0.0
+def _score(reading: Reading, n_items: int, prefer: str | None) -> Reading:
     reading.coverage = len(reading.level_of) / n_items if n_items else 0.0
-    reading.score = reading.levelness + 0.5 * reading.coverage + 0.25 * reading.structure
+    reading.score = reading.evidence.score() + 0.5 * reading.coverage
     if prefer == reading.kind:
         reading.score += 0.5  # the analyst's layout hint
     return reading
 
 
 def candidates(geo: Geometry, vocab: LevelVocabulary | None = None, prefer: str | None = None) -> list[Reading]:
-    """Every plausible reading (2 to 6 levels, each with bullets), best first. `prefer` ("sections" or
-    "columns") favours one kind of reading (the manifest's layout hint)."""
+    """Every plausible reading (1 to 6 levels, each with bullets), best first; `sufficient` says which have
+    the evidence to be called levels of need. `prefer` ("sections", "columns" or "rows") favours one kind of
+    reading (the manifest's layout hint)."""
     vocab = vocab or LevelVocabulary()
     found = [*_section_readings(geo, vocab), *_column_readings(geo, vocab)]
-    found = [_score(r, len(geo.items), vocab, prefer) for r in found if MIN_LEVELS <= len(r.order) <= MAX_LEVELS]
+    found = [_score(r, len(geo.items), prefer) for r in found if MIN_LEVELS <= len(r.order) <= MAX_LEVELS]
     # on a tie, the more prominent heading class (a sub-heading class may repeat the level as its prefix)
     return sorted(found, key=lambda r: (-round(r.score, 2), bool(r.rest_of),
-                                        tuple(-x for x in geo.prominence(r.style)) if r.style else (0, 0), r.source))
+                                        tuple(-x for x in geo.prominence(r.style)) if r.style else (0, 0),
+                                        r.containers))
+
+
+def sufficient(reading: Reading) -> bool:
+    return reading.evidence.sufficient(len(reading.order))
+
+
+def _title_before(geo: Geometry, first: Block) -> str:
+    """The heading printed directly before a run of containers (only plain text between them): the title that
+    introduces it ("Levels of need")."""
+    heads = {id(h) for h in geo.headings()}
+    for b in reversed(geo.blocks[:geo.order[id(first)]]):
+        if id(b) in heads:
+            return b.text
+        if b.kind == "item" or b.rotated or geo.is_heading_like(b):
+            return ""
+    return ""
 
 
 # --- sections ----------------------------------------------------------------------------------------------
@@ -158,32 +175,85 @@ def _items_by_member(geo: Geometry, style: Style, nested: set[Style]) -> dict[in
     return out
 
 
-def _run_weights(likeness: list[float], has_items: list[bool]) -> list[float]:
-    """How much each section speaks for being a level: a level-like heading over bullets +1, one with no level
-    signal -1, one with no bullets -0.25. Where two or more headings name levels outright (numbering or a listed
-    level name), a heading with only a level keyword ('Children with additional needs') is neutral."""
-    strong = sum(like >= 0.9 and has for like, has in zip(likeness, has_items)) >= 2
-    out = []
-    for like, has in zip(likeness, has_items):
-        if not has:
-            out.append(-0.25)
-        elif like >= 0.9 or (like >= 0.4 and not strong):
-            out.append(1.0)
+@dataclass
+class _Section:
+    """One level candidate of a heading class: consecutive members with one key (a title repeated per page)."""
+    members: list[Block]
+    key: str
+    text: str                 # the level's printed text (the prefix, for prefixed headings)
+    items: int                # bullets in its sections
+    likeness: float           # level vocabulary
+    shared: bool              # repeats two or more sub-headings of another section
+    colours: list             # the colour of each member
+    described: bool
+    grouping: bool            # names an area or domain
+
+
+def _sections(geo: Geometry, vocab: LevelVocabulary, members: list[Block], level_texts: list[str],
+              items: dict[int, list[Block]]) -> list[_Section]:
+    keys = [level_key(t) for t in level_texts]
+    groups: list[list[int]] = []
+    for i, key in enumerate(keys):
+        if groups and keys[groups[-1][0]] == key:
+            groups[-1].append(i)
         else:
-            out.append(0.0 if like >= 0.4 else -1.0)
+            groups.append([i])
+    shared = _shared_substructure(geo, [[members[i] for i in g] for g in groups], items)
+    out = []
+    for g, repeats in zip(groups, shared):
+        first, text = members[g[0]], level_texts[g[0]]
+        out.append(_Section([members[i] for i in g], keys[g[0]], text,
+                            sum(len(items.get(id(members[i]), [])) for i in g), vocab.likeness(text), repeats,
+                            [geo.colour_of(members[i]) for i in g], bool(geo.description_of(first)),
+                            names_a_grouping(text) and vocab.likeness(text) < NAMED))
     return out
 
 
-def _best_run(weights: list[float]) -> tuple[int, int]:
-    """The contiguous run with the largest total weight (empty when every weight is negative)."""
-    best, best_span, total, start = 0.0, (0, 0), 0.0, 0
-    for i, w in enumerate(weights):
-        if total <= 0:
-            total, start = 0.0, i
-        total += w
-        if total > best:
-            best, best_span = total, (start, i + 1)
-    return best_span
+def _run_evidence(run: list[_Section], title: str) -> Evidence:
+    """The evidence that a run of sections (those with bullets) is a level scheme."""
+    firsts: dict[str, _Section] = {}
+    for sec in run:
+        firsts.setdefault(sec.key, sec)
+    levels = list(firsts.values())
+    n = len(levels)
+    if any(names_a_scheme(s.text) and s.likeness < NAMED for s in levels):
+        return Evidence()  # a section titled "Levels of need" holds the levels; it is not one of them
+    return Evidence(
+        words=sum(s.likeness for s in run) / len(run),
+        parallel=sum(s.shared or s.likeness >= NAMED for s in run) / len(run),
+        shading=shading([s.key for s in run for _ in s.colours], [c for s in run for c in s.colours]),
+        ordinal=float(in_sequence([ordinal(s.text) for s in levels])),
+        described=sum(s.described for s in levels) / n,
+        titled=float(bool(title) and names_a_scheme(title)),
+        grouping=sum(s.grouping for s in levels) / n)
+
+
+def _best_run(geo: Geometry, sections: list[_Section], style: Style) -> tuple[list[_Section], Evidence] | None:
+    """The contiguous run of sections (1 to 6 levels, starting and ending on sections with bullets) whose
+    evidence and share of the bullets make the best level scheme."""
+    best, best_key = None, None
+    n_items = max(1, len(geo.items))
+    for lo, start in enumerate(sections):
+        if not start.items:
+            continue
+        title = _title_before(geo, start.members[0])
+        keys: list[str] = []
+        for hi in range(lo, len(sections)):
+            sec = sections[hi]
+            if sec.key not in keys:
+                keys.append(sec.key)
+            if len(keys) > MAX_LEVELS:
+                break
+            if not sec.items:
+                continue
+            run = [s for s in sections[lo:hi + 1] if s.items]
+            evidence = _run_evidence(run, title)
+            empties = hi + 1 - lo - len(run)
+            value = evidence.score() + 0.5 * sum(s.items for s in run) / n_items - EMPTY_SECTION_COST * empties
+            rank = (evidence.sufficient(len(keys)), round(value, 4))
+            if best_key is None or rank > best_key:
+                best, best_key = (run, evidence), rank
+    return best
 
 
 def _section_reading(geo: Geometry, vocab: LevelVocabulary, style: Style, members: list[Block], texts: list[str],
@@ -191,56 +261,30 @@ def _section_reading(geo: Geometry, vocab: LevelVocabulary, style: Style, member
     nested = nested_classes(geo, style, members)
     items = _items_by_member(geo, style, nested)
     level_texts = [p if prefixes and p else t for p, t in zip(prefixes or [None] * len(texts), texts)]
-    keys = [level_key(t) for t in level_texts]
-    # consecutive members with one key are one level (a title repeated on each page or table)
-    groups: list[list[int]] = []
-    for i, key in enumerate(keys):
-        if groups and keys[groups[-1][0]] == key:
-            groups[-1].append(i)
-        else:
-            groups.append([i])
-    has_items = [any(items.get(id(members[i])) for i in g) for g in groups]
-    likeness = [vocab.likeness(level_texts[g[0]]) for g in groups]
-    weights = _run_weights(likeness, has_items)
-    lo, hi = _best_run(weights)
-    structure = _shared_substructure(geo, [[members[i] for i in g] for g in groups], items)
-    if sum(structure[lo:hi]) >= 2:
-        # where the levels repeat one another's sub-headings, a weakly level-like section at either end of the
-        # run that does not ("Children with additional vulnerabilities" before the levels) is not a level
-        def weak_edge(k: int) -> bool:
-            return not structure[k] and likeness[k] < 0.9
-        while hi - lo > 2 and weak_edge(lo):
-            lo += 1
-        while hi - lo > 2 and weak_edge(hi - 1):
-            hi -= 1
-    chosen = [g for g, has in zip(groups[lo:hi], has_items[lo:hi]) if has]
-    if not chosen:  # no level-like heading: fall back to sections that repeat one another's sub-headings
-        chosen = [g for g, shared in zip(groups, structure) if shared]
-    if not chosen:
+    found = _best_run(geo, _sections(geo, vocab, members, level_texts, items), style)
+    if found is None:
         return None
-    reading = Reading("sections", "", [], {}, {}, style=style, nested=nested)
-    for g in chosen:
-        first = members[g[0]]
-        key = keys[g[0]]
-        if key not in reading.levels:
-            reading.order.append(key)
-            reading.levels[key] = Level(key, level_texts[g[0]], first)
-        for i in g:
-            reading.carriers[id(members[i])] = key
+    run, evidence = found
+    what = "heading prefixes" if prefixes else "headings"
+    reading = Reading("sections", f"{what} ({'bold ' if style[0] else ''}{style[1]:g} pt)", [], {}, {},
+                      style=style, nested=nested, evidence=evidence)
+    index = {id(m): i for i, m in enumerate(members)}
+    for sec in run:
+        if sec.key not in reading.levels:
+            reading.order.append(sec.key)
+            reading.levels[sec.key] = Level(sec.key, sec.text, sec.members[0])
+        for member in sec.members:
+            i = index[id(member)]
+            reading.carriers[id(member)] = sec.key
             rest = texts[i][len(prefixes[i]):].strip(" :-–—|") if prefixes and prefixes[i] else ""
-            for item in items.get(id(members[i]), []):
-                reading.level_of[id(item)] = key
+            for item in items.get(id(member), []):
+                reading.level_of[id(item)] = sec.key
                 if rest:
                     reading.rest_of[id(item)] = rest
     if not prefixes:  # the level's title repeated in other type ("Level 2 - ... (continued)") is the level too
         for h in geo.headings():
             reading.carriers.setdefault(id(h), level_key(_heading_text(h)))
         reading.carriers = {i: k for i, k in reading.carriers.items() if k in reading.levels}
-    index = {id(members[g[0]]): k for k, g in enumerate(groups)}
-    reading.structure = (sum(structure[index[id(reading.levels[k].block)]] for k in reading.order)
-                         / len(reading.order))
-    what = "heading prefixes" if prefixes else "headings"
-    reading.source = f"{what} ({'bold ' if style[0] else ''}{style[1]:g} pt)"
     return reading
 
 
@@ -281,9 +325,8 @@ def _column_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
     if not level_bands:
         return []
     reading = Reading("columns", "", [], {}, {}, bands=level_bands)
-    reading.structure = 1.0 if any(t in repeated for t in texts) else 0.0
     ends = _section_ends(geo, level_bands)
-    governing: list[list[Block]] | None = None
+    governing: list[Column] | None = None
     end_rank: tuple | None = None
     band_starts = {id(band[0]): band for band in level_bands}
     other_bands = {id(band[0]) for band in geo.bands} - set(band_starts)
@@ -316,9 +359,34 @@ def _column_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
         reading.level_of[id(b)] = key
         reading.floor_of[id(b)] = floor
     reading.order = _column_order(geo, level_bands, reading)
-    repeated_note = ", repeated" if reading.structure else ""
-    reading.source = f"the header row ({len(level_bands)} band{'s' if len(level_bands) > 1 else ''}{repeated_note})"
+    if not reading.order:
+        return []
+    reading.evidence = _column_evidence(geo, vocab, reading, any(t in repeated for t in texts))
+    repeated_note = ", repeated" if any(t in repeated for t in texts) else ""
+    reading.containers = (f"header columns ({len(level_bands)} header row{'s' if len(level_bands) > 1 else ''}"
+                          f"{repeated_note})")
     return [reading]
+
+
+def _column_evidence(geo: Geometry, vocab: LevelVocabulary, reading: Reading, repeated: bool) -> Evidence:
+    """The evidence that header columns are levels: every printing of each column's header counts."""
+    heads: list[tuple[str, Column]] = []
+    for band in reading.bands:
+        for column in geo.band_columns(band):
+            key = level_key(column.text)
+            if key in reading.levels:
+                heads.append((key, column))
+    firsts = [reading.levels[k] for k in reading.order]
+    header_ids = {id(lab) for _, column in heads for lab in column.labels}
+    n = len(firsts)
+    return Evidence(
+        words=sum(vocab.likeness(lv.raw) for lv in firsts) / n,
+        parallel=float(repeated),
+        shading=shading([k for k, _ in heads], [geo.colour_of(c.labels[0]) for _, c in heads]),
+        ordinal=float(in_sequence([ordinal(lv.raw) for lv in firsts])),
+        described=sum(bool(geo.description_of(lv.block, True, header_ids)) for lv in firsts) / n,
+        titled=float(names_a_scheme(_title_before(geo, reading.bands[0][0]))),
+        grouping=sum(names_a_grouping(lv.raw) and vocab.likeness(lv.raw) < NAMED for lv in firsts) / n)
 
 
 def _section_ends(geo: Geometry, bands: list[list[Block]]) -> dict[int, tuple]:

@@ -20,15 +20,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..normalise.domains import load_domain_crosswalk
-from .geometry import Geometry, overlap
+from .geometry import Geometry
 from .layout import Block
 from .pdf import Page
-from .readings import Reading, candidates
+from .readings import Reading, candidates, sufficient
 from .vocabulary import LevelVocabulary, strip_continued, strip_numbering
 
 _SEPARATORS = " :-–—|"
 LOW_CONFIDENCE = 0.6  # below this, a document's reading is named with a warning
-MIN_LEVELNESS = 0.35  # a reading whose labels read less like levels than this finds no levels of need
 FEW_INDICATORS = 10
 # the manifest's `layout:` hint -> the kind of reading it implies
 LAYOUT_KINDS = {"level_grid": "sections", "level_tables": "sections", "list": "sections",
@@ -61,9 +60,11 @@ def read_structure(pages: list[Page], blocks: list[Block], hints: dict | None = 
     geo = Geometry(pages, blocks)
     vocab = LevelVocabulary(hints.get("levels") or ())
     found = candidates(geo, vocab, LAYOUT_KINDS.get(hints.get("layout") or ""))
-    if not found or found[0].levelness < MIN_LEVELNESS:
+    usable = [r for r in found if sufficient(r)]
+    if not usable:
         return Structure(reading="no levels of need found", warnings=[_nothing_found(geo, found)])
-    best = found[0]
+    best = usable[0]
+    found = [best] + [r for r in found if r is not best]
     rows = _Groupings(geo, best).resolve()
     levels, rows = _finish(geo, best, rows)
     structure = Structure(levels=levels, rows=rows, confidence=_confidence(best, found[1:]),
@@ -132,16 +133,19 @@ def _nothing_found(geo: Geometry, found: list[Reading]) -> str:
     seen = f"{len(geo.items)} bullets, {len(geo.headings())} headings, {len(geo.bands)} header rows"
     if found:
         labels = ", ".join(repr(found[0].levels[k].raw[:30]) for k in found[0].order[:4])
-        seen += f"; the nearest reading ({found[0].describe()}: {labels}) has no level-like labels"
+        seen += (f"; the nearest reading ({found[0].describe()}: {labels}) has neither level words nor the "
+                 "structure of a level scheme")
     return f"{seen}; if it is a threshold document, give its levels in the manifest (see README)"
 
 
 def _confidence(best: Reading, others: list[Reading]) -> float:
     """0-1. Level labels that read as levels carry most of it (numbered or listed names 1.0, keyword-only names
-    0.4, none 0); fewer than half the bullets placed, another reading nearly as good with other levels, or fewer
-    than ten indicators lower it; sections that repeat one another's sub-headings raise it. Below LOW_CONFIDENCE:
-    check the document."""
-    value = (0.55 + 0.45 * best.levelness) * min(1.0, 0.5 + best.coverage) + (0.1 if best.structure >= 0.5 else 0)
+    0.4, none 0), and structure the rest: containers that repeat one another's inner headings, a colour per
+    level, numbering in order, a levels title; fewer than half the bullets placed, another reading nearly as
+    good with other levels, or fewer than ten indicators lower it. Below LOW_CONFIDENCE: check the document."""
+    ev = best.evidence
+    structure = min(1.0, 0.5 * ev.parallel + 0.4 * ev.shading + 0.3 * ev.ordinal + 0.3 * ev.titled)
+    value = (0.55 + 0.45 * max(ev.words, structure)) * min(1.0, 0.5 + best.coverage) + (0.1 if ev.parallel >= 0.5 else 0)
     if others and best.score - others[0].score < 0.15 and set(others[0].order) != set(best.order):
         value *= 0.75
     if len(best.level_of) < FEW_INDICATORS:  # threshold documents tabulate 10 to 300+ indicators
@@ -284,7 +288,8 @@ def _finish(geo: Geometry, reading: Reading, rows: list[dict]) -> tuple[list[dic
     titles = {c for c, hs in instances.items() if len(hs) == 1 and all(geo.before(h, first) for h in hs.values())}
     rank = {key: i + 1 for i, key in enumerate(reading.order)}
     levels = [{"rank": rank[k], "label": _level_label(reading.levels[k].raw),
-               "description": _description(geo, reading, reading.levels[k].block) or None} for k in reading.order]
+               "description": geo.description_of(reading.levels[k].block, reading.kind == "columns",
+                                                      set(reading.carriers)) or None} for k in reading.order]
     out = []
     for r in rows:
         inner = [h.text for h in r["inner"] if geo.style(h) not in titles]
@@ -317,24 +322,6 @@ def _names_another_area(domain: str | None, area: str | None) -> bool:
 
 def _level_label(raw: str) -> str:
     return strip_numbering(strip_continued(raw))
-
-
-def _description(geo: Geometry, reading: Reading, level_block: Block) -> str:
-    """The plain text printed with a level's heading or header cell (its definition)."""
-    parts = [level_block.lead[1]] if level_block.lead else []
-    columns = reading.kind == "columns"
-    for b in geo.blocks[geo.order[id(level_block)] + 1:]:
-        if b.kind != "label" or b.rotated or geo.is_heading_like(b):
-            if columns and id(b) in reading.carriers:
-                continue
-            break
-        if columns:
-            if overlap(level_block.x0, level_block.x1, b.x0, b.x1) <= 0 or b.page != level_block.page:
-                continue
-        elif not geo.is_wide(b):
-            break
-        parts.append(b.text)
-    return " ".join(p for p in parts if p).strip()
 
 
 _SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+(?=[^\W\d])")

@@ -38,6 +38,7 @@ class LevelCrosswalk:
     prefixes: tuple[str, ...]
     number_words: dict[str, int]
     other_levels: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    scheme_titles: tuple[str, ...] = ()
 
     def parse(self, label: str) -> tuple[int | None, str]:
         """Split numbering off a label: "Level Two - Additional" -> (2, "additional"); "Tier 3" -> (3, "");
@@ -125,6 +126,7 @@ def load_level_crosswalk(path: str | None = None) -> LevelCrosswalk:
         prefixes=prefixes,
         number_words=words,
         other_levels=_other_levels(raw.get("other_levels") or {}, labels, path),
+        scheme_titles=tuple(label_key(t) for t in string_list(raw.get("scheme_titles") or [], path, "scheme_titles")),
     )
 
 
