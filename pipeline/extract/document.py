@@ -17,6 +17,7 @@ from .formats import sniff
 from .layout import Block, blocks, fragments, furniture_keys, is_furniture
 from .pdf import open_pdf, read_page
 from .structure import Structure, read_structure
+from .vocabulary import strip_continued
 
 
 def _rotated_blocks(page) -> list[Block]:
@@ -31,7 +32,7 @@ def _join_page_continuations(pages: list[list[Block]]) -> None:
         repeated = {b.text for b in prev}  # a header row (and its descriptions) printed again
         for lab in [b for b in page if b.kind == "label" and not b.rotated and not b.bold and b.lines]:
             above = [b for b in page if b is not lab and b.bottom <= lab.top + 1 and b.x0 < lab.x1 and lab.x0 < b.x1
-                     and not b.bold and b.text not in repeated]
+                     and b.text not in repeated and strip_continued(b.text) not in repeated]
             if above:
                 continue
             column = [b for b in prev if b.kind == "item" and abs(b.x0 - lab.x0) <= 2]

@@ -25,6 +25,7 @@ WEIGHTS = {"words": 1.0, "parallel": 0.3, "shading": 0.3, "ordinal": 0.2, "descr
            "grouping": -0.4}
 MIN_WORDS = 0.35     # labels reading this much like levels need no other evidence
 NAMED = 0.9          # a label that names a level outright: numbering, or a name the crosswalk lists
+KEYWORD = 0.4        # a label with a level keyword only ("Children with additional needs")
 STRONG = 0.5         # a structural signal at least this strong counts as present
 
 _ORDINAL_PATTERNS = (

@@ -392,11 +392,16 @@ class Geometry:
         column_x = max(o.x0 for o in left)
         return max((o for o in left if abs(o.x0 - column_x) <= 3), key=lambda o: o.top)
 
-    def orphan_heading(self, item: Block, skip: set[int]) -> Block | None:
+    def orphan_heading(self, item: Block, skip: set[int], placed: set[int] | dict) -> Block | None:
         """A column heading left at the foot of the page before, under that page's last bullet (a page break
-        between a heading and its first bullets): the last heading-like label there in the item's column."""
+        between a heading and its first bullets): the last heading-like label there in the item's column. Only
+        under indicators (`placed` ids): a heading after the introduction's last bullet heads no table."""
         page = self.by_page.get(item.page - 1, [])
-        last_item = max((o.bottom for o in page if o.kind == "item"), default=0.0)
+        items = [o for o in page if o.kind == "item"]
+        if not items or max(items, key=lambda o: o.bottom) is not max(
+                (o for o in items if id(o) in placed), key=lambda o: o.bottom, default=None):
+            return None
+        last_item = max(o.bottom for o in items)
         below = [o for o in page if o.kind == "label" and not o.rotated and id(o) not in skip and o.top > last_item
                  and self.is_heading_like(o) and not self.is_wide(o) and x_overlap(item, o, 14) > 0
                  and o.x1 > item.x0 - 4]

@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .evidence import NAMED, Evidence, in_sequence, names_a_grouping, names_a_scheme, ordinal, shading
+from .evidence import KEYWORD, NAMED, Evidence, in_sequence, names_a_grouping, names_a_scheme, ordinal, shading
 from .geometry import Column, Geometry, Style
 from .layout import Block
 from .vocabulary import LevelVocabulary, level_key
@@ -218,8 +218,12 @@ def _run_evidence(run: list[_Section], title: str) -> Evidence:
     n = len(levels)
     if any(names_a_scheme(s.text) and s.likeness < NAMED for s in levels):
         return Evidence()  # a section titled "Levels of need" holds the levels; it is not one of them
+    # where two or more levels are named outright, a name with only a level keyword ("Intensive early help")
+    # is as good as named: its neighbours vouch for it
+    named = sum(s.likeness >= NAMED for s in levels) >= 2
+    words = [NAMED if named and s.likeness >= KEYWORD else s.likeness for s in run]
     return Evidence(
-        words=sum(s.likeness for s in run) / len(run),
+        words=sum(words) / len(run),
         parallel=sum(s.shared or s.likeness >= NAMED for s in run) / len(run),
         shading=shading([s.key for s in run for _ in s.colours], [c for s in run for c in s.colours]),
         ordinal=float(in_sequence([ordinal(s.text) for s in levels])),

@@ -247,7 +247,7 @@ class _Groupings:
         key = round(b.x0 / 10)
         carried = carry.cells.get(key)
         row = row or (carry.row[0] if carry.row else None)  # a row cut by the page break goes on
-        orphan = self.geo.orphan_heading(b, self.skip) if cell is None and above is None else None
+        orphan = self.geo.orphan_heading(b, self.skip, self.reading.level_of) if cell is None and above is None else None
         if orphan is not None:
             cell = orphan.text
         elif cell is None and above is None and carried and carried[1] == section and row == carried[2]:
