@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .layout import Block
-from .pdf import Page
+from .pdf import Box, Page
 
 Style = tuple[bool, float]
 
@@ -60,6 +60,7 @@ class Geometry:
         self.body_size = sizes.most_common(1)[0][0] if sizes else 10.0
         self._heads_cache: dict[int, bool] = {}
         self._headings: list[Block] | None = None
+        self._bands_cache: dict[int, list] = {}
         self.banners = {id(b) for b in blocks if b.kind == "label" and not b.rotated and self._banner_title(b)}
         self.wide = self._find_wide()
         self.bands = self._find_bands()
@@ -110,10 +111,17 @@ class Geometry:
                    and cell.top <= (o.top + o.bottom) / 2 <= cell.bottom for o in blocks)
 
     def _alone_in_band(self, b: Block) -> bool:
+        """Nothing else at its height: no other label or bullet beside it, save the plain text a banner prints
+        beside its title (a big "A" in a badge, then the level's description)."""
         if self._boxed(b) or self._in_bullet_cell(b):
             return False
         return not any(o is not b and not o.rotated and overlap(b.top, b.bottom, o.top, o.bottom) > 1
-                       for o in self.by_page[b.page])
+                       and not self._beside_title(b, o) for o in self.by_page[b.page])
+
+    def _beside_title(self, title: Block, o: Block) -> bool:
+        """Is `o` plain text printed to the right of a banner's title, on the same banner?"""
+        return (o.kind == "label" and not o.bold and o.x0 > title.x1 and o.size < title.size
+                and self._same_banner(title, o))
 
     def _find_wide(self) -> set[int]:
         """Labels alone in their band, decided per style class by majority (a cell heading in a row whose other
@@ -164,13 +172,30 @@ class Geometry:
         return None
 
     def _same_banner(self, a: Block, b: Block) -> bool:
-        """Are two labels printed on one shaded band across the content (a banner's title and its text)?"""
+        """Are two labels printed on one shaded band across the content (a banner's title and its text), the
+        band drawn as one fill or as touching fills of one height (a badge in the level's colour, then a
+        lighter panel)?"""
+        if a.page != b.page:
+            return False
         blocks = self.by_page[a.page]
         width = max(o.x1 for o in blocks) - min(o.x0 for o in blocks)
         centres = [((o.x0 + o.x1) / 2, (o.top + o.bottom) / 2) for o in (a, b)]
-        return a.page == b.page and any(
-            f.width >= 0.6 * width and all(f.x0 <= x <= f.x1 and f.top <= y <= f.bottom for x, y in centres)
-            for f in self.pages[a.page].fills)
+        return any(f.width >= 0.6 * width and all(f.x0 <= x <= f.x1 and f.top <= y <= f.bottom for x, y in centres)
+                   for f in self._shaded_bands(a.page))
+
+    def _shaded_bands(self, page: int) -> list:
+        """The page's fills, touching fills of one height joined into one band."""
+        if page not in self._bands_cache:
+            bands: list[list[float]] = []
+            for f in sorted(self.pages[page].fills, key=lambda f: (round(f.top), f.x0)):
+                band = next((b for b in bands if abs(b[1] - f.top) <= 1 and abs(b[3] - f.bottom) <= 1
+                             and b[0] - 2 <= f.x0 <= b[2] + 2), None)
+                if band is None:
+                    bands.append([f.x0, f.top, f.x1, f.bottom])
+                else:
+                    band[2] = max(band[2], f.x1)
+            self._bands_cache[page] = [Box(*b) for b in bands]
+        return self._bands_cache[page]
 
     def description_of(self, label: Block, in_column: bool = False, skip=frozenset()) -> str:
         """The plain text printed with a level's label: after a bold lead ("EARLY HELP: Children whose..."),
@@ -257,6 +282,10 @@ class Geometry:
         columns = []
         for i, stack in enumerate(stacks):
             x0, x1 = min(b.x0 for b in stack), max(b.x1 for b in stack)
+            cell = self._header_cell(stack, band)
+            if cell is not None:  # a shaded header cell (not the badge around a big letter inside it)
+                columns.append(Column(sorted(stack, key=lambda b: b.top), cell.x0, cell.x1))
+                continue
             before = max(b.x1 for b in stacks[i - 1]) if i else None
             after = min(b.x0 for b in stacks[i + 1]) if i + 1 < len(stacks) else None
             left = [x for x in rules if (before is None or x >= before - 1) and x <= x0 + 1]
@@ -265,6 +294,16 @@ class Geometry:
             hi = min(right) if right else ((x1 + after) / 2 if after is not None else page.width)
             columns.append(Column(sorted(stack, key=lambda b: b.top), lo, hi))
         return columns
+
+    def _header_cell(self, stack: list[Block], band: list[Block]):
+        """The largest shaded area holding a header column's labels and no other label of its band."""
+        others = [b for b in band if b not in stack]
+        fills = [f for f in self.pages[stack[0].page].fills
+                 if all(f.x0 - 1 <= b.x0 and b.x1 <= f.x1 + 1 and f.top - 1 <= b.top and b.bottom <= f.bottom + 1
+                        for b in stack)
+                 and not any(f.x0 <= (b.x0 + b.x1) / 2 <= f.x1 and f.top <= (b.top + b.bottom) / 2 <= f.bottom
+                             for b in others)]
+        return max(fills, key=lambda f: f.width, default=None)
 
     # --- cells, rows and columns ---------------------------------------------------------------------
 

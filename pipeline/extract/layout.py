@@ -274,9 +274,18 @@ def _mark_bullet(frag: Fragment, page: Page) -> None:
         return
     mid = (first.top + first.bottom) / 2
     for s in page.shapes:
-        if 1 <= first.x0 - s.x1 <= 3 * first.size and s.top - 1 <= mid <= s.bottom + 1 + first.size * 0.3:
+        if 1 <= first.x0 - s.x1 <= 3 * first.size and s.top - 1 <= mid <= s.bottom + 1 + first.size * 0.3 \
+                and not _in_badge(s, page, first):
             frag.bullet = "shape"
             return
+
+
+def _in_badge(shape: Box, page: Page, text: Word) -> bool:
+    """Is a painted mark part of an icon: drawn inside a small shaded box or disc (a badge) that ends before
+    the text? A bullet stands on the text's own background."""
+    return any(f.x0 - 0.5 <= shape.x0 and shape.x1 <= f.x1 + 0.5 and f.top - 0.5 <= shape.top
+               and shape.bottom <= f.bottom + 0.5 and f.x1 < text.x0 and max(f.width, f.height) <= 4 * text.size
+               for f in page.fills)
 
 
 # --- blocks ----------------------------------------------------------------------------------------------

@@ -22,6 +22,15 @@ _CONTINUED = re.compile(r"[\s:\-–—]*[(\[]?\s*(?:continued|cont'?d?\.?)\s*[)\
 _WEAK_PREFIXES = {"step", "stage"}
 
 
+_ONLY_NUMBERING = re.compile(r"^\s*(?:(?:level|tier|band|stage|step)\s*)?(?:\d{1,2}|[a-f]|one|two|three|four|five|six)"
+                             r"\s*[.:)]?\s*$", re.IGNORECASE)
+
+
+def numbering_only(label: str) -> bool:
+    """Is the label only a level's number ("1", "A", "Level 2", "Tier Two"), with no name?"""
+    return bool(_ONLY_NUMBERING.match(label))
+
+
 def strip_numbering(label: str) -> str:
     """'LEVEL ONE Level of Need: Universal' -> 'Universal', 'Everyday (1)' -> 'Everyday'; a label that is only
     numbering keeps its last part ('LEVEL FOUR Level of Need: LEVEL 4' -> 'LEVEL 4')."""
