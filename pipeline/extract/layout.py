@@ -187,7 +187,31 @@ def _rows(words: list[Word]) -> list[list[Word]]:
                 break
         else:
             rows.append([w])
-    return [sorted(r, key=lambda w: w.x0) for r in rows]
+    return _rehome_strays([sorted(r, key=lambda w: w.x0) for r in rows])
+
+
+def _rehome_strays(rows: list[list[Word]]) -> list[list[Word]]:
+    """A word alone in its part of a line (nothing within three ems either side) that sits off the line's
+    baseline belongs to the line of the words just beside it, if one is closer: a bullet glyph whose own
+    column's text starts a little lower than a neighbouring column's line."""
+    def near(row: list[Word], w: Word) -> list[Word]:
+        return [o for o in row if o is not w and min(abs(o.x0 - w.x1), abs(w.x0 - o.x1)) <= 3 * w.size]
+
+    def offset(row: list[Word], w: Word, among: list[Word]) -> float:
+        return min((abs(o.top - w.top) for o in among if o is not w), default=float("inf"))
+
+    for row in rows:
+        for w in [w for w in row if len(row) > 1 and not near(row, w)]:
+            here = offset(row, w, row)
+            if here < 0.2 * w.size:
+                continue
+            best = min((r for r in rows if r is not row and near(r, w) and offset(r, w, near(r, w)) < here),
+                       key=lambda r: offset(r, w, near(r, w)), default=None)
+            if best is not None:
+                row.remove(w)
+                best.append(w)
+                best.sort(key=lambda o: o.x0)
+    return [r for r in rows if r]
 
 
 def _crosses_rule(a: Word, b: Word, vrules: list[Box]) -> bool:
