@@ -411,6 +411,13 @@ class Geometry:
         cell = self._fill_at(item)
         return cell is not None and upper.bottom - 1 <= cell.top and self._fill_at(upper) is not cell
 
+    def colour_left_of(self, item: Block, x0: float, x1: float) -> tuple | None:
+        """The colour of the shaded cell in the column x0..x1 beside an item (a table's first column)."""
+        fills = [f for f in self.pages[item.page].fills if overlap(f.x0, f.x1, x0, x1) > 0 and f.x1 <= item.x0 + 1
+                 and f.top - 1 <= item.top <= f.bottom]
+        cell = min(fills, key=lambda f: f.width * f.height, default=None)
+        return tuple(round(c, 2) for c in cell.color) if cell is not None and cell.color else None
+
     def _fill_at(self, b: Block):
         """The smallest shaded area under the block's centre, if any."""
         x, y = (b.x0 + b.x1) / 2, (b.top + b.bottom) / 2

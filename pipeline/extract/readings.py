@@ -68,7 +68,7 @@ def candidates(geo: Geometry, vocab: LevelVocabulary | None = None, prefer: str 
     the evidence to be called levels of need. `prefer` ("sections", "columns" or "rows") favours one kind of
     reading (the manifest's layout hint)."""
     vocab = vocab or LevelVocabulary()
-    found = [*_section_readings(geo, vocab), *_column_readings(geo, vocab)]
+    found = [*_section_readings(geo, vocab), *_column_readings(geo, vocab), *_row_readings(geo, vocab)]
     found = [_score(r, len(geo.items), prefer) for r in found if MIN_LEVELS <= len(r.order) <= MAX_LEVELS]
     # on a tie, the more prominent heading class (a sub-heading class may repeat the level as its prefix)
     return sorted(found, key=lambda r: (-round(r.score, 2), bool(r.rest_of),
@@ -435,3 +435,100 @@ def _column_order(geo: Geometry, bands: list[list[Block]], reading: Reading) -> 
             if key in used and key not in order:
                 order.append(key)
     return order
+
+
+# --- rows --------------------------------------------------------------------------------------------------
+
+def _row_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
+    """Levels as the rows of a table (a transposed matrix): the label in each row's first column (rotated or
+    not) names the row's level; a row whose first cell shows only a colour continues the level of that
+    colour (a level's name printed in its first row only, or a row broken across pages)."""
+    tables = _items_in_tables(geo)
+    first_cell: dict[int, Block] = {}
+    for item, data_x0 in tables:
+        labels = geo.row_labels(item, set())
+        if labels and labels[-1].x1 <= data_x0 + 2:
+            first_cell[id(item)] = labels[-1]
+    if not first_cell:
+        return []
+    carriers = list({id(b): b for b in first_cell.values()}.values())
+    carriers.sort(key=lambda b: geo.order[id(b)])
+    keys = {id(b): level_key(b.text) for b in carriers}
+    if len(set(keys.values())) > MAX_LEVELS:
+        return []
+    column = (min(b.x0 for b in carriers), max(b.x1 for b in carriers))
+    colours = {id(b): geo.colour_of(b) for b in carriers}
+    by_colour: dict[tuple, set] = {}
+    for b in carriers:
+        if colours[id(b)] is not None:
+            by_colour.setdefault(colours[id(b)], set()).add(keys[id(b)])
+    reading = Reading("rows", "row labels", [], {}, {})
+    for b in carriers:
+        reading.carriers[id(b)] = keys[id(b)]
+        if keys[id(b)] not in reading.levels:
+            reading.order.append(keys[id(b)])
+            reading.levels[keys[id(b)]] = Level(keys[id(b)], b.text, b)
+    last = None
+    for item, _ in tables:
+        label = first_cell.get(id(item))
+        if label is not None:
+            last = keys[id(label)]
+        else:
+            colour = geo.colour_left_of(item, *column)
+            if colour is None:
+                continue  # no first cell beside it: not in the table
+            owners = by_colour.get(colour, set())
+            if len(owners) == 1:
+                last = next(iter(owners))
+            elif owners:
+                continue
+        if last is not None:
+            reading.level_of[id(item)] = last
+    used = set(reading.level_of.values())
+    reading.order = [k for k in reading.order if k in used]
+    if not reading.order:
+        return []
+    reading.evidence = _row_evidence(geo, vocab, reading, carriers, keys, colours)
+    return [reading]
+
+
+def _items_in_tables(geo: Geometry) -> list[tuple[Block, float]]:
+    """Bullets under a header row of column heads, until a heading across the page ends the table (a table
+    may run over several pages), each with the left edge of its table's data columns (the header columns that
+    head bullets; a first column of row labels lies left of it)."""
+    starts = {id(band[0]): band for band in geo.bands}
+    tables: list[tuple[list, list[Block]]] = []
+    current: list[Block] | None = None
+    for b in geo.blocks:
+        if id(b) in starts:
+            current = []
+            tables.append((geo.band_columns(starts[id(b)]), current))
+        elif b.kind == "label" and geo.is_wide(b) and geo.is_heading_like(b):
+            current = None
+        elif b.kind == "item" and current is not None:
+            current.append(b)
+    out = []
+    for columns, items in tables:
+        data = [c for c in columns if any(c.holds(item) for item in items)]
+        if data:
+            data_x0 = min(c.x0 for c in data)
+            out += [(item, data_x0) for item in items]
+    return out
+
+
+def _row_evidence(geo: Geometry, vocab: LevelVocabulary, reading: Reading, carriers: list[Block],
+                  keys: dict[int, str], colours: dict[int, tuple | None]) -> Evidence:
+    """The evidence that row labels are levels: the same sequence of labels down several tables counts as
+    parallel containers."""
+    firsts = [reading.levels[k] for k in reading.order]
+    n = len(firsts)
+    rank = {k: i for i, k in enumerate(reading.order)}
+    sequence = [keys[id(b)] for b in carriers if keys[id(b)] in rank]
+    restarts = sum(rank[b] < rank[a] for a, b in zip(sequence, sequence[1:]))
+    return Evidence(
+        words=sum(vocab.likeness(lv.raw) for lv in firsts) / n,
+        parallel=float(restarts >= 1 and n >= 2),
+        shading=shading([keys[id(b)] for b in carriers], [colours[id(b)] for b in carriers]),
+        ordinal=float(in_sequence([ordinal(lv.raw) for lv in firsts])),
+        described=sum(bool(geo.description_of(lv.block, True, set(reading.carriers))) for lv in firsts) / n,
+        grouping=sum(names_a_grouping(lv.raw) and vocab.likeness(lv.raw) < NAMED for lv in firsts) / n)

@@ -31,7 +31,7 @@ LOW_CONFIDENCE = 0.6  # below this, a document's reading is named with a warning
 FEW_INDICATORS = 10
 # the manifest's `layout:` hint -> the kind of reading it implies
 LAYOUT_KINDS = {"level_grid": "sections", "level_tables": "sections", "list": "sections",
-                "matrix": "columns", "domain_sections": "columns"}
+                "matrix": "columns", "domain_sections": "columns", "transposed": "rows"}
 
 
 def _norm(text: str) -> str:
@@ -288,7 +288,7 @@ def _finish(geo: Geometry, reading: Reading, rows: list[dict]) -> tuple[list[dic
     titles = {c for c, hs in instances.items() if len(hs) == 1 and all(geo.before(h, first) for h in hs.values())}
     rank = {key: i + 1 for i, key in enumerate(reading.order)}
     levels = [{"rank": rank[k], "label": _level_label(reading.levels[k].raw),
-               "description": geo.description_of(reading.levels[k].block, reading.kind == "columns",
+               "description": geo.description_of(reading.levels[k].block, reading.kind != "sections",
                                                       set(reading.carriers)) or None} for k in reading.order]
     out = []
     for r in rows:
