@@ -43,7 +43,8 @@ class Reading:
     level_of: dict[int, str]                  # id(item) -> level key
     rest_of: dict[int, str] = field(default_factory=dict)   # id(item) -> grouping printed after the level prefix
     carriers: dict[int, str] = field(default_factory=dict)  # id(block printing a level or column title) -> its key
-    floor_of: dict[int, tuple[int, float]] = field(default_factory=dict)  # columns: id(item) -> header (page, bottom)
+    floor_of: dict[int, tuple[int, float]] = field(default_factory=dict)  # id(item) -> its header row (page, bottom)
+    heads_of: dict[int, str] = field(default_factory=dict)  # rows: id(item) -> the column head over it
     style: Style | None = None                # sections: the level heading class
     nested: set = field(default_factory=set)  # sections: more prominent heading classes inside its sections
     bands: list[list[Block]] = field(default_factory=list)  # columns: the level header bands
@@ -445,7 +446,7 @@ def _row_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
     colour (a level's name printed in its first row only, or a row broken across pages)."""
     tables = _items_in_tables(geo)
     first_cell: dict[int, Block] = {}
-    for item, data_x0 in tables:
+    for item, (data_x0, _, _) in tables:
         labels = geo.row_labels(item, set())
         if labels and labels[-1].x1 <= data_x0 + 2:
             first_cell[id(item)] = labels[-1]
@@ -469,7 +470,7 @@ def _row_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
             reading.order.append(keys[id(b)])
             reading.levels[keys[id(b)]] = Level(keys[id(b)], b.text, b)
     last = None
-    for item, _ in tables:
+    for item, (_, band, columns) in tables:
         label = first_cell.get(id(item))
         if label is not None:
             last = keys[id(label)]
@@ -482,8 +483,13 @@ def _row_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
                 last = next(iter(owners))
             elif owners:
                 continue
-        if last is not None:
-            reading.level_of[id(item)] = last
+        if last is None:
+            continue
+        reading.level_of[id(item)] = last
+        head = next((c for c in columns if c.holds(item)), None)
+        if head is not None:
+            reading.heads_of[id(item)] = head.text
+            reading.floor_of[id(item)] = (band[0].page, max(lab.bottom for lab in band))
     used = set(reading.level_of.values())
     reading.order = [k for k in reading.order if k in used]
     if not reading.order:
@@ -492,27 +498,26 @@ def _row_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
     return [reading]
 
 
-def _items_in_tables(geo: Geometry) -> list[tuple[Block, float]]:
+def _items_in_tables(geo: Geometry) -> list[tuple[Block, tuple[float, list[Block], list[Column]]]]:
     """Bullets under a header row of column heads, until a heading across the page ends the table (a table
-    may run over several pages), each with the left edge of its table's data columns (the header columns that
-    head bullets; a first column of row labels lies left of it)."""
+    may run over several pages), each with its table's data columns (the header columns that head bullets; a
+    first column of row labels lies left of them): (left edge of the data columns, header row, data columns)."""
     starts = {id(band[0]): band for band in geo.bands}
-    tables: list[tuple[list, list[Block]]] = []
+    tables: list[tuple[list[Block], list[Column], list[Block]]] = []
     current: list[Block] | None = None
     for b in geo.blocks:
         if id(b) in starts:
             current = []
-            tables.append((geo.band_columns(starts[id(b)]), current))
+            tables.append((starts[id(b)], geo.band_columns(starts[id(b)]), current))
         elif b.kind == "label" and geo.is_wide(b) and geo.is_heading_like(b):
             current = None
         elif b.kind == "item" and current is not None:
             current.append(b)
     out = []
-    for columns, items in tables:
+    for band, columns, items in tables:
         data = [c for c in columns if any(c.holds(item) for item in items)]
         if data:
-            data_x0 = min(c.x0 for c in data)
-            out += [(item, data_x0) for item in items]
+            out += [(item, (min(c.x0 for c in data), band, data)) for item in items]
     return out
 
 

@@ -226,6 +226,9 @@ class _Groupings:
         cell, above = self._cell(b, rows, floor, carry, section, plain_rows[0].text if plain_rows else None)
         domain = cell or (plain_rows[0].text if plain_rows else None)
         area = rotated_rows[0].text if rotated_rows else (plain_rows[1].text if len(plain_rows) > 1 else None)
+        head = self.reading.heads_of.get(id(b))  # levels as rows: the column head names a domain or an area
+        if head is not None:
+            domain, area = (head, area) if domain is None else (domain, area or head)
         if carry.row and carry.row[2] == section:
             # a table row or merged cell continued from an earlier page keeps its labels
             if not plain_rows and carry.row[3] < b.page:
