@@ -237,7 +237,7 @@ class _Groupings:
         if rows:
             carry.row = (plain_rows[0].text if plain_rows else None, area, section, b.page)
             carry.flow = None  # a table, not text flowing down columns
-        elif domain is None and carry.flow and carry.flow[4] == section and carry.flow[0] < b.page \
+        elif head is None and domain is None and carry.flow and carry.flow[4] == section and carry.flow[0] < b.page \
                 and (above is None or self.geo.is_wide(above)):
             domain = carry.flow[3]  # text flowing on from the last column of the page before
         return domain, area
@@ -247,6 +247,8 @@ class _Groupings:
         """The item's cell heading (and the label above it): above it in its column; else, at the top of a page,
         the heading its column carried from the page before, within the same table row."""
         cell, above = self._cell_heading(b, rows, floor)
+        if id(b) in self.reading.heads_of:
+            return cell, above  # a table's column head is over it: nothing flows in from elsewhere
         key = round(b.x0 / 10)
         carried = carry.cells.get(key)
         row = row or (carry.row[0] if carry.row else None)  # a row cut by the page break goes on
