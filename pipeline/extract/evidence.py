@@ -89,6 +89,38 @@ def names_a_scheme(title: str) -> bool:
     return any(f" {phrase} " in key for phrase in load_level_crosswalk().scheme_titles)
 
 
+NEEDS_SHARE = 0.5    # levels named without level words must hold bullets that read as needs, at least this share
+_CONTENT_SAMPLE = 200  # bullets sampled (evenly) to judge what a reading's bullets are about
+
+
+@lru_cache(maxsize=1)
+def _theme_tagger():
+    from ..normalise.text import build_nlp
+    from ..normalise.themes import ThemeTagger
+
+    return ThemeTagger(build_nlp())
+
+
+def warm_up() -> None:
+    """Build the theme tagger once in the parent process, so forked workers share it."""
+    _theme_tagger()
+
+
+def needs_share(texts: list[str]) -> float:
+    """Share of bullets that state a child's or family's need or strength: a theme of themes.yaml in them
+    ("Persistent truanting", "Good height/weight"), where an annual report's or a strategy's bullets state
+    actions ("Publish the training calendar")."""
+    from ..normalise.text import process
+
+    if not texts:
+        return 0.0
+    step = max(1, len(texts) // _CONTENT_SAMPLE)
+    sample = texts[::step]
+    tagger = _theme_tagger()
+    tagged = [tagger.tag(doc) for doc in process(sample)]
+    return sum(bool(t.themes or t.protective) for t in tagged) / len(sample)
+
+
 @dataclass
 class Evidence:
     """Why a sequence of containers reads as levels. Each signal is 0-1 (a share of the levels, or all-or-none)."""
@@ -100,6 +132,7 @@ class Evidence:
     described: float = 0.0    # a description printed with the label
     titled: float = 0.0       # the containers follow a heading that names a level scheme ("Levels of need")
     grouping: float = 0.0     # labels that name areas or domains (against)
+    needs: float | None = None  # share of the levels' bullets that read as needs (judged only without level words)
 
     def score(self) -> float:
         return sum(weight * getattr(self, name) for name, weight in WEIGHTS.items())
@@ -119,7 +152,8 @@ class Evidence:
             return True
         present = self.structural()
         strong = {"parallel", "shading", "titled"} & set(present)
-        return n_levels >= 2 and bool(strong) and len(present) >= 2 and self.grouping < STRONG
+        return (n_levels >= 2 and bool(strong) and len(present) >= 2 and self.grouping < STRONG
+                and (self.needs is None or self.needs >= NEEDS_SHARE))
 
     def summary(self, n_levels: int, containers: str) -> str:
         """'4 levels from repeated shaded banners, numbered in order; no level words'."""
@@ -129,5 +163,7 @@ class Evidence:
                                           ("titled", "under a levels title")) if getattr(self, name) >= STRONG]
         words = ("level words" if self.words >= NAMED else "some level words" if self.words >= MIN_WORDS
                  else "no level words")
+        if self.needs is not None:
+            words += f", {round(100 * self.needs)}% of bullets read as needs"
         head = f"{n_levels} level{'s' if n_levels != 1 else ''} from {' '.join(adjectives + [containers])}"
         return f"{head}{', ' + ', '.join(extras) if extras else ''}; {words}"

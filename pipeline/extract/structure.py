@@ -23,6 +23,7 @@ from ..normalise.domains import load_domain_crosswalk
 from .geometry import Geometry
 from .layout import Block
 from .pdf import Page
+from .evidence import MIN_WORDS, needs_share
 from .readings import Reading, candidates, sufficient
 from .vocabulary import LevelVocabulary, strip_continued, strip_numbering
 
@@ -60,14 +61,15 @@ def read_structure(pages: list[Page], blocks: list[Block], hints: dict | None = 
     geo = Geometry(pages, blocks)
     vocab = LevelVocabulary(hints.get("levels") or ())
     found = candidates(geo, vocab, LAYOUT_KINDS.get(hints.get("layout") or ""))
-    usable = [r for r in found if sufficient(r)]
+    usable = [r for r in found if _usable(geo, r)]
     if not usable:
         return Structure(reading="no levels of need found", warnings=[_nothing_found(geo, found)])
     best = usable[0]
     found = [best] + [r for r in found if r is not best]
     rows = _Groupings(geo, best).resolve()
     levels, rows = _finish(geo, best, rows)
-    structure = Structure(levels=levels, rows=rows, confidence=_confidence(best, found[1:]),
+    rivals = [r for r in found[1:] if sufficient(r)]
+    structure = Structure(levels=levels, rows=rows, confidence=_confidence(best, rivals),
                           alternatives=[f"{r.describe()} (score {r.score:.2f})" for r in found[1:3]])
     structure.warnings += _hint_warnings(hints, vocab, best, levels, rows)
     _apply_grouping_hint(rows, hints.get("grouping"))
@@ -77,6 +79,19 @@ def read_structure(pages: list[Page], blocks: list[Block], hints: dict | None = 
         structure.warnings.append(f"low structure confidence {structure.confidence:.2f}: read as {structure.reading}"
                                   + (f"; next best: {structure.alternatives[0]}" if structure.alternatives else ""))
     return structure
+
+
+def _usable(geo: Geometry, reading: Reading) -> bool:
+    """Does the reading have the evidence to be the document's levels of need? Without level words, its
+    bullets must also read as needs (judged once, and only for such readings)."""
+    ev = reading.evidence
+    if not sufficient(reading):
+        return False
+    if ev.words >= MIN_WORDS:
+        return True
+    placed = [b.text for b in geo.items if id(b) in reading.level_of]
+    ev.needs = needs_share(placed)
+    return sufficient(reading)
 
 
 def _hint_warnings(hints: dict, vocab: LevelVocabulary, best: Reading, levels: list[dict],
@@ -141,10 +156,11 @@ def _nothing_found(geo: Geometry, found: list[Reading]) -> str:
 def _confidence(best: Reading, others: list[Reading]) -> float:
     """0-1. Level labels that read as levels carry most of it (numbered or listed names 1.0, keyword-only names
     0.4, none 0), and structure the rest: containers that repeat one another's inner headings, a colour per
-    level, numbering in order, a levels title; fewer than half the bullets placed, another reading nearly as
+    level, numbering in order, a levels title, bullets that read as needs; fewer than half the bullets placed, another reading nearly as
     good with other levels, or fewer than ten indicators lower it. Below LOW_CONFIDENCE: check the document."""
     ev = best.evidence
-    structure = min(1.0, 0.5 * ev.parallel + 0.4 * ev.shading + 0.3 * ev.ordinal + 0.3 * ev.titled)
+    structure = min(1.0, 0.5 * ev.parallel + 0.4 * ev.shading + 0.3 * ev.ordinal + 0.3 * ev.titled
+                    + 0.2 * (ev.needs or 0.0))
     value = (0.55 + 0.45 * max(ev.words, structure)) * min(1.0, 0.5 + best.coverage) + (0.1 if ev.parallel >= 0.5 else 0)
     if others and best.score - others[0].score < 0.15 and set(others[0].order) != set(best.order):
         value *= 0.75
