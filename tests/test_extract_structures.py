@@ -96,7 +96,7 @@ def test_area_without_domains_printed_in_the_domain_column():
 def test_every_dev_document_reports_its_reading_and_confidence():
     for name, record in extracted_corpus().items():
         structure = record["structure"]
-        assert structure["reading"].startswith(("sections:", "columns:")), name
+        assert structure["reading"].startswith(("sections:", "columns:", "rows:")), name
         assert 0.6 <= structure["confidence"] <= 1.0, (name, structure)
 
 

@@ -27,6 +27,7 @@ MIN_WORDS = 0.35     # labels reading this much like levels need no other eviden
 NAMED = 0.9          # a label that names a level outright: numbering, or a name the crosswalk lists
 KEYWORD = 0.4        # a label with a level keyword only ("Children with additional needs")
 STRONG = 0.5         # a structural signal at least this strong counts as present
+DESCRIBED = 0.75     # ... and for descriptions, this share of the levels
 
 _ORDINAL_PATTERNS = (
     re.compile(r"^(\d{1,2}|[a-fA-F])$"),                       # "1" / "A" printed alone (a badge, a big numeral)
@@ -138,9 +139,10 @@ class Evidence:
         return sum(weight * getattr(self, name) for name, weight in WEIGHTS.items())
 
     def structural(self) -> list[str]:
-        """The structural signals present (not words)."""
+        """The structural signals present (not words). Prose after a heading is common anywhere, so a
+        description counts only when (nearly) every level has one."""
         return [name for name in ("parallel", "shading", "ordinal", "described", "titled")
-                if getattr(self, name) >= STRONG]
+                if getattr(self, name) >= (DESCRIBED if name == "described" else STRONG)]
 
     def sufficient(self, n_levels: int) -> bool:
         """Enough to call the containers levels of need: level words; or, for two or more levels, a strong

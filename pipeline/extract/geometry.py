@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from .layout import Block
 from .pdf import Box, Page
 
-Style = tuple[bool, float]
+Style = tuple[bool, float, bool]  # bold, size (to the half point), printed on a shaded band across the content
 
 
 def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -60,6 +60,7 @@ class Geometry:
         self.body_size = sizes.most_common(1)[0][0] if sizes else 10.0
         self._heads_cache: dict[int, bool] = {}
         self._headings: list[Block] | None = None
+        self._styles: dict[int, Style] = {}
         self._bands_cache: dict[int, list] = {}
         self.banners = {id(b) for b in blocks if b.kind == "label" and not b.rotated and self._banner_title(b)}
         self.wide = self._find_wide()
@@ -75,14 +76,17 @@ class Geometry:
                      or id(b) in self.banners)
         return not b.rotated and b.kind == "label" and prominent and not b.italic
 
-    @staticmethod
-    def style(b: Block) -> Style:
-        return (b.bold, round(b.size * 2) / 2)
+    def style(self, b: Block) -> Style:
+        """A label's visual class: weight, size and whether it is printed on a shaded band (an area band and a
+        bold heading of the same type beside no shading are two classes)."""
+        if id(b) not in self._styles:
+            self._styles[id(b)] = (b.bold, round(b.size * 2) / 2, bool(b.lines) and self._on_wide_fill(b))
+        return self._styles[id(b)]
 
     @staticmethod
     def prominence(style: Style) -> tuple:
-        bold, size = style
-        return (size, bold)
+        bold, size, banded = style
+        return (size, bold, banded)
 
     def before(self, a: Block, b: Block) -> bool:
         return self.order[id(a)] < self.order[id(b)]
@@ -251,12 +255,25 @@ class Geometry:
         kept = []
         for k, band in enumerate(out):
             end = self.order[id(out[k + 1][0])] if k + 1 < len(out) else len(self.blocks)
-            heading = sum(bool(self._column_items(band, column, end)) for column in self.band_columns(band))
+            columns = self.band_columns(band)
+            heading = sum(bool(self._column_items(band, column, end)) for column in columns)
             # a header row repeated over several tables (or pages) heads them all, even a table with one column
-            # filled, or a header printed at the foot of a page before its table starts
-            if heading >= 2 or texts.count(texts[k]) > 1:
+            # filled, or a header printed at the foot of a page before its table starts; a table of one data
+            # column has a header over its first column of row labels too
+            if heading >= 2 or texts.count(texts[k]) > 1 or (heading == 1 and any(
+                    self._column_row_labels(band, column, end) for column in columns)):
                 kept.append(band)
         return kept
+
+    def _column_row_labels(self, band: list[Block], column: "Column", end: int) -> bool:
+        """Does a band's column head row labels (bold or turned labels with bullets to their right, on the
+        band's page)?"""
+        bottom = max(b.bottom for b in band)
+        items = [b for b in self.blocks[self.order[id(band[0])] + 1:end] if b.kind == "item" and b.page == band[0].page]
+        return any(b.kind == "label" and b.page == band[0].page and b.top > bottom and column.holds(b)
+                   and (b.rotated or b.bold) and id(b) not in self.wide
+                   and any(i.x0 > b.x1 and overlap(i.top, i.bottom + 2, b.top, b.bottom) > 0 for i in items)
+                   for b in self.blocks[self.order[id(band[0])] + 1:end])
 
     def _column_items(self, band: list[Block], column: "Column", end: int) -> list[Block]:
         """Items in a band's column, from the band to block `end` (across pages)."""

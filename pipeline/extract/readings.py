@@ -82,13 +82,13 @@ def sufficient(reading: Reading) -> bool:
 
 
 def _title_before(geo: Geometry, first: Block) -> str:
-    """The heading printed directly before a run of containers (only plain text between them): the title that
-    introduces it ("Levels of need")."""
+    """The heading printed directly before a run of containers (only plain text between them, on the same
+    page, or the previous page ending with it): the title that introduces it ("Levels of need")."""
     heads = {id(h) for h in geo.headings()}
     for b in reversed(geo.blocks[:geo.order[id(first)]]):
         if id(b) in heads:
             return b.text
-        if b.kind == "item" or b.rotated or geo.is_heading_like(b):
+        if b.kind == "item" or b.rotated or geo.is_heading_like(b) or b.page != first.page:
             return ""
     return ""
 
@@ -271,7 +271,8 @@ def _section_reading(geo: Geometry, vocab: LevelVocabulary, style: Style, member
         return None
     run, evidence = found
     what = "heading prefixes" if prefixes else "headings"
-    reading = Reading("sections", f"{what} ({'bold ' if style[0] else ''}{style[1]:g} pt)", [], {}, {},
+    kind = f"{'bold ' if style[0] else ''}{style[1]:g} pt{' on shaded bands' if style[2] else ''}"
+    reading = Reading("sections", f"{what} ({kind})", [], {}, {},
                       style=style, nested=nested, evidence=evidence)
     index = {id(m): i for i, m in enumerate(members)}
     for sec in run:
@@ -421,7 +422,7 @@ def _section_ends(geo: Geometry, bands: list[list[Block]]) -> dict[int, tuple]:
             previous = rank
         previous_text = text
         if previous is None:  # no heading introduced the table: a heading bigger than its header row ends it
-            previous = (max(b.size for b in band) + 1.0, False)
+            previous = (max(b.size for b in band) + 1.0, False, False)
         out[id(band[0])] = previous
     return out
 

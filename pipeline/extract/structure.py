@@ -61,10 +61,9 @@ def read_structure(pages: list[Page], blocks: list[Block], hints: dict | None = 
     geo = Geometry(pages, blocks)
     vocab = LevelVocabulary(hints.get("levels") or ())
     found = candidates(geo, vocab, LAYOUT_KINDS.get(hints.get("layout") or ""))
-    usable = [r for r in found if _usable(geo, r)]
-    if not usable:
+    best = next((r for r in found if _usable(geo, r)), None)  # best first: judge only until one will do
+    if best is None:
         return Structure(reading="no levels of need found", warnings=[_nothing_found(geo, found)])
-    best = usable[0]
     found = [best] + [r for r in found if r is not best]
     rows = _Groupings(geo, best).resolve()
     levels, rows = _finish(geo, best, rows)
