@@ -339,11 +339,12 @@ def _column_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
     for b in geo.blocks:
         if id(b) in band_starts:
             governing = geo.band_columns(band_starts[id(b)])
+            keys = dict(zip(map(id, governing), column_keys(governing)))
             floor = (b.page, max(lab.bottom for lab in band_starts[id(b)]))
             end_rank = ends[id(b)]
             for column in governing:
                 for band_label in column.labels:
-                    reading.carriers[id(band_label)] = level_key(column.text)
+                    reading.carriers[id(band_label)] = keys[id(column)]
             continue
         if id(b) in other_bands:
             governing = None
@@ -358,10 +359,9 @@ def _column_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
         column = next((c for c in governing if c.holds(b)), None)
         if column is None:
             continue
-        raw = column.text
-        key = level_key(raw)
+        key = keys[id(column)]
         if key not in reading.levels:
-            reading.levels[key] = Level(key, raw, column.labels[0])
+            reading.levels[key] = Level(key, column.text, column.labels[0])
         reading.level_of[id(b)] = key
         reading.floor_of[id(b)] = floor
     reading.order = _column_order(geo, level_bands, reading)
@@ -378,8 +378,8 @@ def _column_evidence(geo: Geometry, vocab: LevelVocabulary, reading: Reading, re
     """The evidence that header columns are levels: every printing of each column's header counts."""
     heads: list[tuple[str, Column]] = []
     for band in reading.bands:
-        for column in geo.band_columns(band):
-            key = level_key(column.text)
+        columns = geo.band_columns(band)
+        for column, key in zip(columns, column_keys(columns)):
             if key in reading.levels:
                 heads.append((key, column))
     firsts = [reading.levels[k] for k in reading.order]
@@ -432,11 +432,22 @@ def _column_order(geo: Geometry, bands: list[list[Block]], reading: Reading) -> 
     used = set(reading.level_of.values())
     order: list[str] = []
     for band in bands:
-        for column in geo.band_columns(band):
-            key = level_key(column.text)
+        for key in column_keys(geo.band_columns(band)):
             if key in used and key not in order:
                 order.append(key)
     return order
+
+
+def column_keys(columns: list[Column]) -> list[str]:
+    """Each header column's level key; two columns of one header printing the same label are two levels
+    ("Early help" over level 2 and over level 3): the second takes the key "early help#2"."""
+    seen: dict[str, int] = {}
+    out = []
+    for column in columns:
+        key = level_key(column.text)
+        seen[key] = seen.get(key, 0) + 1
+        out.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    return out
 
 
 # --- rows --------------------------------------------------------------------------------------------------

@@ -303,8 +303,10 @@ def _finish(geo: Geometry, reading: Reading, rows: list[dict]) -> tuple[list[dic
     for r in rows:
         for h in r["inner"]:
             instances[geo.style(h)][id(h)] = h
-    # a heading class seen once, before the first indicator, titles the whole table ("5. Threshold matrix")
-    first = rows[0]["block"] if rows else None
+    # a heading class seen once, before the first level heading or header row, titles the whole table ("5.
+    # Threshold matrix"); seen once inside the table (after the header row), it is the one area of every bullet
+    first = min((b for b in geo.blocks if id(b) in reading.carriers), key=lambda b: geo.order[id(b)], default=None)
+    first = first if first is not None else (rows[0]["block"] if rows else None)
     titles = {c for c, hs in instances.items() if len(hs) == 1 and all(geo.before(h, first) for h in hs.values())}
     rank = {key: i + 1 for i, key in enumerate(reading.order)}
     levels = [{"rank": rank[k], "label": _level_label(reading.levels[k].raw),
