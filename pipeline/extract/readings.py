@@ -236,7 +236,7 @@ def _run_evidence(run: list[_Section], title: str) -> Evidence:
 def _best_run(geo: Geometry, sections: list[_Section], style: Style) -> tuple[list[_Section], Evidence] | None:
     """The contiguous run of sections (1 to 6 levels, starting and ending on sections with bullets) whose
     evidence and share of the bullets make the best level scheme."""
-    best, best_key = None, None
+    best, best_key, span = None, None, (0, 0)
     n_items = max(1, len(geo.items))
     for lo, start in enumerate(sections):
         if not start.items:
@@ -257,8 +257,25 @@ def _best_run(geo: Geometry, sections: list[_Section], style: Style) -> tuple[li
             value = evidence.score() + 0.5 * sum(s.items for s in run) / n_items - EMPTY_SECTION_COST * empties
             rank = (evidence.sufficient(len(keys)), round(value, 4))
             if best_key is None or rank > best_key:
-                best, best_key = (run, evidence), rank
+                best, best_key, span = (run, evidence), rank, (lo, hi)
+    if best is not None and _scheme_goes_on(sections, *span):
+        return None  # more than six levels: not a threshold document's scheme (a qualifications framework)
     return best
+
+
+def _scheme_goes_on(sections: list[_Section], lo: int, hi: int) -> bool:
+    """Does the class go on past the run with more sections of the same kind: named as levels outright where
+    the run's are, or numbered on where the run's numbering counts up?"""
+    run = [s for s in sections[lo:hi + 1] if s.items]
+    neighbours = [s for s in (sections[lo - 1] if lo else None, sections[hi + 1] if hi + 1 < len(sections) else None)
+                  if s is not None and s.items]
+    numbers = [ordinal(s.text) for s in run]
+    for s in neighbours:
+        if all(r.likeness >= NAMED for r in run) and s.likeness >= NAMED:
+            return True
+        if in_sequence(numbers) and ordinal(s.text) in (numbers[0] - 1, numbers[-1] + 1):
+            return True
+    return False
 
 
 def _section_reading(geo: Geometry, vocab: LevelVocabulary, style: Style, members: list[Block], texts: list[str],
