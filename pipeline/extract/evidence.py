@@ -49,6 +49,14 @@ def ordinal(label: str) -> int | None:
     return None
 
 
+def printed_number(label: str) -> int | None:
+    """The level number a label prints ("Level Two - X" -> 2, "Everyday (1)" -> 1, "Tier 3" -> 3), not a letter."""
+    number, _ = load_level_crosswalk().parse(strip_continued(label))
+    if number is None and any(ch.isdigit() for ch in label):
+        number = ordinal(label)
+    return number
+
+
 def in_sequence(numbers: list[int | None]) -> bool:
     """Two or more numbers counting up one by one, from 1 or 2 (a document may start at level 2)."""
     return (len(numbers) >= 2 and all(n is not None for n in numbers) and numbers[0] in (0, 1, 2)

@@ -23,7 +23,7 @@ from ..normalise.domains import load_domain_crosswalk
 from .geometry import Geometry
 from .layout import Block
 from .pdf import Page
-from .evidence import MIN_WORDS, needs_share
+from .evidence import MIN_WORDS, needs_share, printed_number
 from .readings import Reading, candidates, sufficient
 from .vocabulary import LevelVocabulary, strip_continued, strip_numbering
 
@@ -309,9 +309,7 @@ def _finish(geo: Geometry, reading: Reading, rows: list[dict]) -> tuple[list[dic
     first = first if first is not None else (rows[0]["block"] if rows else None)
     titles = {c for c, hs in instances.items() if len(hs) == 1 and all(geo.before(h, first) for h in hs.values())}
     rank = {key: i + 1 for i, key in enumerate(reading.order)}
-    levels = [{"rank": rank[k], "label": _level_label(reading.levels[k].raw),
-               "description": geo.description_of(reading.levels[k].block, reading.kind != "sections",
-                                                      set(reading.carriers)) or None} for k in reading.order]
+    levels = [_level_record(geo, reading, k, rank[k]) for k in reading.order]
     out = []
     for r in rows:
         inner = [h.text for h in r["inner"] if geo.style(h) not in titles]
@@ -330,6 +328,15 @@ def _finish(geo: Geometry, reading: Reading, rows: list[dict]) -> tuple[list[dic
         out.append({"block": r["block"], "level_rank": rank[r["level_key"]], "level_label": label,
                     "area": area, "domain": domain})
     return levels, out
+
+
+def _level_record(geo: Geometry, reading: Reading, key: str, rank: int) -> dict:
+    """A level as the interim record gives it: rank, label as printed (no numbering), the number it prints, and
+    its description."""
+    level = reading.levels[key]
+    description = geo.description_of(level.block, reading.kind != "sections", set(reading.carriers))
+    return {"rank": rank, "label": _level_label(level.raw), "number": printed_number(level.raw),
+            "description": description or None}
 
 
 def _names_another_area(domain: str | None, area: str | None) -> bool:
