@@ -203,8 +203,9 @@ def qualifications_pdf(path: Path) -> Path:
     return _build(path, story)
 
 
-def letter_spaced_pdf(path: Path, level_labels: list[str]) -> Path:
-    """Headings set with letter spacing (tracking), as designed documents often do, over plain bullets."""
+def letter_spaced_pdf(path: Path, level_labels: list[str], spacing: float = 2.5) -> Path:
+    """Headings set with letter spacing (tracking), as designed documents often do, over plain bullets;
+    `spacing` is the level headings' extra space between letters (points)."""
     from reportlab.pdfgen import canvas
 
     page = canvas.Canvas(str(path), pagesize=A4)
@@ -218,10 +219,10 @@ def letter_spaced_pdf(path: Path, level_labels: list[str]) -> Path:
         page.drawText(label)
 
     for label, domains in zip(level_labels, LEVELS.values()):
-        line(50, label.upper(), "Helvetica-Bold", 14, 2.5)
+        line(50, label.upper(), "Helvetica-Bold", 14, spacing)
         y -= 24
         for domain, texts in domains.items():
-            line(50, domain.upper(), "Helvetica-Bold", 10, 1.8)
+            line(50, domain.upper(), "Helvetica-Bold", 10, spacing * 0.72)
             y -= 16
             for text in texts:
                 line(56, "\u2022", "Helvetica", 9.5)

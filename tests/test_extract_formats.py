@@ -100,3 +100,26 @@ def test_bad_word_and_web_files_are_named_and_the_rest_extracted(tmp_path):
     assert summary["ok"] == 2
     messages = " ".join(f["message"] for f in summary["failures"])
     assert "not a PDF, Word document (.docx) or web page" in messages and "zip bomb" in messages
+
+
+def test_a_web_page_section_named_like_site_furniture_keeps_its_levels(tmp_path):
+    """The furniture filter goes by class and id names ("social", "share", "menu", "related"), but a section that
+    holds the content (lists of plain text, not links) is content whatever it is called."""
+    sections = []
+    for n, (label, texts) in enumerate([("Level 1 Universal", ["Good height/weight", "Attends school regularly",
+                                                               "No barriers to learning"]),
+                                        ("Level 4 Children's social care", ["Non-organic failure to thrive",
+                                                                            "No recourse to public funds",
+                                                                            "Homeless - or imminent"])], start=1):
+        items = "".join(f"<li>{t}</li>" for t in texts)
+        section_id = "level-4-social-care" if n == 2 else "level-1-universal"
+        sections.append(f'<section id="{section_id}" class="related-content"><h2>{label}</h2><ul>{items}</ul>'
+                        f"</section>")
+    share = '<div class="share-menu"><ul><li><a href="#">Share on social media</a></li></ul></div>'
+    page = tmp_path / "levels.html"
+    page.write_text(f"<!DOCTYPE html><html><body><main><h1>Levels of need</h1>{''.join(sections)}{share}</main>"
+                    "</body></html>", encoding="utf-8")
+    got = extract_document(page)
+    assert [lv["label"] for lv in got["levels"]] == ["Universal", "Children's social care"]
+    assert "No recourse to public funds" in {r["text"] for r in got["indicators"]}
+    assert "Share on social media" not in {r["text"] for r in got["indicators"]}

@@ -96,7 +96,7 @@ def test_area_without_domains_printed_in_the_domain_column():
 def test_every_dev_document_reports_its_reading_and_confidence():
     for name, record in extracted_corpus().items():
         structure = record["structure"]
-        assert structure["reading"].startswith(("sections:", "columns:")), name
+        assert structure["reading"].startswith(("sections:", "columns:", "rows:")), name
         assert 0.6 <= structure["confidence"] <= 1.0, (name, structure)
 
 
@@ -134,7 +134,7 @@ def test_reportlab_grid_with_area_headings_bigger_than_the_level_banners(tmp_pat
 def test_reportlab_matrix_with_header_row_repeated_and_area_rows(tmp_path):
     record = extract_document(docgen.threshold_matrix_pdf(tmp_path / "matrix.pdf", [
         "Level 1 Universal", "Level 2 Early help", "Level 3 Targeted", "Level 4 Specialist"]))
-    assert record["structure"]["reading"].startswith("columns: 4 levels from the header row (2 bands, repeated)")
+    assert record["structure"]["reading"].startswith("columns: 4 levels from repeated header columns (2 header rows")
     rows_by_text = {r["text"]: r for r in record["indicators"]}
     assert _context(rows_by_text["Homeless - or imminent"]) == ("Specialist", "FAMILY AND ENVIRONMENT",
                                                                "Family and community")

@@ -58,6 +58,6 @@ def test_real_stages_publish_a_valid_traceable_release(tmp_path):
     with open(out / "documents.csv", encoding="utf-8", newline="") as handle:
         documents = {r["document"]: r for r in csv.DictReader(handle)}
     matrix = documents[f"{docs[1]}.pdf"]
-    assert matrix["structure_reading"].startswith("columns: 4 levels from the header row")
+    assert matrix["structure_reading"].startswith("columns: 4 levels from repeated shaded header columns")
     assert 0.6 <= float(matrix["structure_confidence"]) <= 1
     assert f"Read as {matrix['structure_reading']}" in report

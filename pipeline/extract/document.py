@@ -17,6 +17,7 @@ from .formats import sniff
 from .layout import Block, blocks, fragments, furniture_keys, is_furniture
 from .pdf import open_pdf, read_page
 from .structure import Structure, read_structure
+from .vocabulary import numbering_only, strip_continued
 
 
 def _rotated_blocks(page) -> list[Block]:
@@ -29,9 +30,10 @@ def _join_page_continuations(pages: list[list[Block]]) -> None:
     indent, above anything else in its column: append it to the last bullet of that column and drop it."""
     for prev, page in zip(pages, pages[1:]):
         repeated = {b.text for b in prev}  # a header row (and its descriptions) printed again
-        for lab in [b for b in page if b.kind == "label" and not b.rotated and not b.bold and b.lines]:
+        for lab in [b for b in page if b.kind == "label" and not b.rotated and not b.bold and b.lines
+                    and b.text not in repeated]:
             above = [b for b in page if b is not lab and b.bottom <= lab.top + 1 and b.x0 < lab.x1 and lab.x0 < b.x1
-                     and not b.bold and b.text not in repeated]
+                     and b.text not in repeated and strip_continued(b.text) not in repeated]
             if above:
                 continue
             column = [b for b in prev if b.kind == "item" and abs(b.x0 - lab.x0) <= 2]
@@ -77,6 +79,22 @@ def _join_cut_labels(pages: list[list[Block]]) -> None:
                 last.text_override = first.text_override = f"{last.text} {first.text}"
 
 
+def _join_numbering(page: list[Block]) -> None:
+    """A level's number printed on a line of its own ("1" over "Everyday", "Everyday" over "Level 2") is part
+    of its label: join it to the heading-like label stacked directly above or below it."""
+    for num in [b for b in page if b.kind == "label" and not b.rotated and b.lines and numbering_only(b.text)]:
+        stacked = [o for o in page if o is not num and o.kind == "label" and not o.rotated and o.lines
+                   and o.bold and not numbering_only(o.text)
+                   and min(abs(o.top - num.bottom), abs(num.top - o.bottom)) <= 0.6 * max(o.size, num.size)
+                   and (abs(o.x0 - num.x0) <= 3 or (o.x0 < num.x1 and num.x0 < o.x1))]
+        if len(stacked) != 1 or stacked[0] not in page:
+            continue
+        name = stacked[0]
+        name.text_override = f"{num.text} {name.text}"
+        name.lines = sorted(name.lines + num.lines, key=lambda f: f.top)
+        page.remove(num)
+
+
 @dataclass
 class DocumentReading:
     """A document as read: its pages, blocks and structure (what `threshold inspect` draws)."""
@@ -113,6 +131,8 @@ def read_document(path: Path, hints: dict | None = None) -> DocumentReading:
     for page, frags in zip(pages, page_frags):
         frags = [f for f in frags if not is_furniture(f, keys)]
         per_page.append(sorted(blocks(frags, page.hrules) + _rotated_blocks(page), key=lambda b: (b.top, b.x0)))
+    for page_blocks in per_page:
+        _join_numbering(page_blocks)
     _join_page_continuations(per_page)
     _join_cut_labels(per_page)
     all_blocks = [b for page_blocks in per_page for b in page_blocks]

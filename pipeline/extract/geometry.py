@@ -16,9 +16,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .layout import Block
-from .pdf import Page
+from .pdf import Box, Page
 
-Style = tuple[bool, float]
+Style = tuple[bool, float, bool]  # bold, size (to the half point), printed on a shaded band across the content
 
 
 def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -59,6 +59,9 @@ class Geometry:
         sizes = Counter(round(b.lines[0].size, 1) for b in self.items)
         self.body_size = sizes.most_common(1)[0][0] if sizes else 10.0
         self._heads_cache: dict[int, bool] = {}
+        self._headings: list[Block] | None = None
+        self._styles: dict[int, Style] = {}
+        self._bands_cache: dict[int, list] = {}
         self.banners = {id(b) for b in blocks if b.kind == "label" and not b.rotated and self._banner_title(b)}
         self.wide = self._find_wide()
         self.bands = self._find_bands()
@@ -73,14 +76,17 @@ class Geometry:
                      or id(b) in self.banners)
         return not b.rotated and b.kind == "label" and prominent and not b.italic
 
-    @staticmethod
-    def style(b: Block) -> Style:
-        return (b.bold, round(b.size * 2) / 2)
+    def style(self, b: Block) -> Style:
+        """A label's visual class: weight, size and whether it is printed on a shaded band (an area band and a
+        bold heading of the same type beside no shading are two classes)."""
+        if id(b) not in self._styles:
+            self._styles[id(b)] = (b.bold, round(b.size * 2) / 2, bool(b.lines) and self._on_wide_fill(b))
+        return self._styles[id(b)]
 
     @staticmethod
     def prominence(style: Style) -> tuple:
-        bold, size = style
-        return (size, bold)
+        bold, size, banded = style
+        return (size, bold, banded)
 
     def before(self, a: Block, b: Block) -> bool:
         return self.order[id(a)] < self.order[id(b)]
@@ -109,10 +115,17 @@ class Geometry:
                    and cell.top <= (o.top + o.bottom) / 2 <= cell.bottom for o in blocks)
 
     def _alone_in_band(self, b: Block) -> bool:
+        """Nothing else at its height: no other label or bullet beside it, save the plain text a banner prints
+        beside its title (a big "A" in a badge, then the level's description)."""
         if self._boxed(b) or self._in_bullet_cell(b):
             return False
         return not any(o is not b and not o.rotated and overlap(b.top, b.bottom, o.top, o.bottom) > 1
-                       for o in self.by_page[b.page])
+                       and not self._beside_title(b, o) for o in self.by_page[b.page])
+
+    def _beside_title(self, title: Block, o: Block) -> bool:
+        """Is `o` plain text printed to the right of a banner's title, on the same banner?"""
+        return (o.kind == "label" and not o.bold and o.x0 > title.x1 and o.size < title.size
+                and self._same_banner(title, o))
 
     def _find_wide(self) -> set[int]:
         """Labels alone in their band, decided per style class by majority (a cell heading in a row whose other
@@ -153,8 +166,63 @@ class Geometry:
     def is_wide(self, b: Block) -> bool:
         return id(b) in self.wide
 
+    def colour_of(self, b: Block) -> tuple | None:
+        """The colour a label is printed in: the smallest shading under it, else its text colour if coloured."""
+        fill = self._fill_at(b)
+        if fill is not None and fill.color:
+            return tuple(round(c, 2) for c in fill.color)
+        if b.lines and b.coloured:
+            return tuple(round(c, 2) for c in b.lines[0].words[0].colour)
+        return None
+
+    def _same_banner(self, a: Block, b: Block) -> bool:
+        """Are two labels printed on one shaded band across the content (a banner's title and its text), the
+        band drawn as one fill or as touching fills of one height (a badge in the level's colour, then a
+        lighter panel)?"""
+        if a.page != b.page:
+            return False
+        blocks = self.by_page[a.page]
+        width = max(o.x1 for o in blocks) - min(o.x0 for o in blocks)
+        centres = [((o.x0 + o.x1) / 2, (o.top + o.bottom) / 2) for o in (a, b)]
+        return any(f.width >= 0.6 * width and all(f.x0 <= x <= f.x1 and f.top <= y <= f.bottom for x, y in centres)
+                   for f in self._shaded_bands(a.page))
+
+    def _shaded_bands(self, page: int) -> list:
+        """The page's fills, touching fills of one height joined into one band."""
+        if page not in self._bands_cache:
+            bands: list[list[float]] = []
+            for f in sorted(self.pages[page].fills, key=lambda f: (round(f.top), f.x0)):
+                band = next((b for b in bands if abs(b[1] - f.top) <= 1 and abs(b[3] - f.bottom) <= 1
+                             and b[0] - 2 <= f.x0 <= b[2] + 2), None)
+                if band is None:
+                    bands.append([f.x0, f.top, f.x1, f.bottom])
+                else:
+                    band[2] = max(band[2], f.x1)
+            self._bands_cache[page] = [Box(*b) for b in bands]
+        return self._bands_cache[page]
+
+    def description_of(self, label: Block, in_column: bool = False, skip=frozenset()) -> str:
+        """The plain text printed with a level's label: after a bold lead ("EARLY HELP: Children whose..."),
+        then the plain labels that follow it, across the content or on its banner (sections), or under it in
+        its column (a header cell). Labels in `skip` (the other header cells) are passed over."""
+        parts = [label.lead[1]] if label.lead else []
+        for b in self.blocks[self.order[id(label)] + 1:]:
+            if b.kind != "label" or b.rotated or self.is_heading_like(b):
+                if in_column and id(b) in skip:
+                    continue
+                break
+            if in_column:
+                if overlap(label.x0, label.x1, b.x0, b.x1) <= 0 or b.page != label.page:
+                    continue
+            elif not (self.is_wide(b) or self._same_banner(label, b)):
+                break
+            parts.append(b.text)
+        return " ".join(p for p in parts if p).strip()
+
     def headings(self) -> list[Block]:
-        return [b for b in self.blocks if self.is_wide(b) and self.is_heading_like(b)]
+        if self._headings is None:
+            self._headings = [b for b in self.blocks if self.is_wide(b) and self.is_heading_like(b)]
+        return self._headings
 
     # --- bands of side-by-side labels ----------------------------------------------------------------
 
@@ -187,12 +255,25 @@ class Geometry:
         kept = []
         for k, band in enumerate(out):
             end = self.order[id(out[k + 1][0])] if k + 1 < len(out) else len(self.blocks)
-            heading = sum(bool(self._column_items(band, column, end)) for column in self.band_columns(band))
+            columns = self.band_columns(band)
+            heading = sum(bool(self._column_items(band, column, end)) for column in columns)
             # a header row repeated over several tables (or pages) heads them all, even a table with one column
-            # filled, or a header printed at the foot of a page before its table starts
-            if heading >= 2 or texts.count(texts[k]) > 1:
+            # filled, or a header printed at the foot of a page before its table starts; a table of one data
+            # column has a header over its first column of row labels too
+            if heading >= 2 or texts.count(texts[k]) > 1 or (heading == 1 and any(
+                    self._column_row_labels(band, column, end) for column in columns)):
                 kept.append(band)
         return kept
+
+    def _column_row_labels(self, band: list[Block], column: "Column", end: int) -> bool:
+        """Does a band's column head row labels (bold or turned labels with bullets to their right, on the
+        band's page)?"""
+        bottom = max(b.bottom for b in band)
+        items = [b for b in self.blocks[self.order[id(band[0])] + 1:end] if b.kind == "item" and b.page == band[0].page]
+        return any(b.kind == "label" and b.page == band[0].page and b.top > bottom and column.holds(b)
+                   and (b.rotated or b.bold) and id(b) not in self.wide
+                   and any(i.x0 > b.x1 and overlap(i.top, i.bottom + 2, b.top, b.bottom) > 0 for i in items)
+                   for b in self.blocks[self.order[id(band[0])] + 1:end])
 
     def _column_items(self, band: list[Block], column: "Column", end: int) -> list[Block]:
         """Items in a band's column, from the band to block `end` (across pages)."""
@@ -218,6 +299,10 @@ class Geometry:
         columns = []
         for i, stack in enumerate(stacks):
             x0, x1 = min(b.x0 for b in stack), max(b.x1 for b in stack)
+            cell = self._header_cell(stack, band)
+            if cell is not None:  # a shaded header cell (not the badge around a big letter inside it)
+                columns.append(Column(sorted(stack, key=lambda b: b.top), cell.x0, cell.x1))
+                continue
             before = max(b.x1 for b in stacks[i - 1]) if i else None
             after = min(b.x0 for b in stacks[i + 1]) if i + 1 < len(stacks) else None
             left = [x for x in rules if (before is None or x >= before - 1) and x <= x0 + 1]
@@ -226,6 +311,16 @@ class Geometry:
             hi = min(right) if right else ((x1 + after) / 2 if after is not None else page.width)
             columns.append(Column(sorted(stack, key=lambda b: b.top), lo, hi))
         return columns
+
+    def _header_cell(self, stack: list[Block], band: list[Block]):
+        """The largest shaded area holding a header column's labels and no other label of its band."""
+        others = [b for b in band if b not in stack]
+        fills = [f for f in self.pages[stack[0].page].fills
+                 if all(f.x0 - 1 <= b.x0 and b.x1 <= f.x1 + 1 and f.top - 1 <= b.top and b.bottom <= f.bottom + 1
+                        for b in stack)
+                 and not any(f.x0 <= (b.x0 + b.x1) / 2 <= f.x1 and f.top <= (b.top + b.bottom) / 2 <= f.bottom
+                             for b in others)]
+        return max(fills, key=lambda f: f.width, default=None)
 
     # --- cells, rows and columns ---------------------------------------------------------------------
 
@@ -333,6 +428,13 @@ class Geometry:
         cell = self._fill_at(item)
         return cell is not None and upper.bottom - 1 <= cell.top and self._fill_at(upper) is not cell
 
+    def colour_left_of(self, item: Block, x0: float, x1: float) -> tuple | None:
+        """The colour of the shaded cell in the column x0..x1 beside an item (a table's first column)."""
+        fills = [f for f in self.pages[item.page].fills if overlap(f.x0, f.x1, x0, x1) > 0 and f.x1 <= item.x0 + 1
+                 and f.top - 1 <= item.top <= f.bottom]
+        cell = min(fills, key=lambda f: f.width * f.height, default=None)
+        return tuple(round(c, 2) for c in cell.color) if cell is not None and cell.color else None
+
     def _fill_at(self, b: Block):
         """The smallest shaded area under the block's centre, if any."""
         x, y = (b.x0 + b.x1) / 2, (b.top + b.bottom) / 2
@@ -353,11 +455,16 @@ class Geometry:
         column_x = max(o.x0 for o in left)
         return max((o for o in left if abs(o.x0 - column_x) <= 3), key=lambda o: o.top)
 
-    def orphan_heading(self, item: Block, skip: set[int]) -> Block | None:
+    def orphan_heading(self, item: Block, skip: set[int], placed: set[int] | dict) -> Block | None:
         """A column heading left at the foot of the page before, under that page's last bullet (a page break
-        between a heading and its first bullets): the last heading-like label there in the item's column."""
+        between a heading and its first bullets): the last heading-like label there in the item's column. Only
+        under indicators (`placed` ids): a heading after the introduction's last bullet heads no table."""
         page = self.by_page.get(item.page - 1, [])
-        last_item = max((o.bottom for o in page if o.kind == "item"), default=0.0)
+        items = [o for o in page if o.kind == "item"]
+        if not items or max(items, key=lambda o: o.bottom) is not max(
+                (o for o in items if id(o) in placed), key=lambda o: o.bottom, default=None):
+            return None
+        last_item = max(o.bottom for o in items)
         below = [o for o in page if o.kind == "label" and not o.rotated and id(o) not in skip and o.top > last_item
                  and self.is_heading_like(o) and not self.is_wide(o) and x_overlap(item, o, 14) > 0
                  and o.x1 > item.x0 - 4]

@@ -49,9 +49,23 @@ def _furniture(el) -> bool:
     (hidden until clicked) hold the levels as often as anything else does."""
     if el.tag in DROP or el.get("role") in FURNITURE_ROLES:
         return True
-    if FURNITURE_NAMES.search(f"{el.get('class', '')} {el.get('id', '')}") and el.tag not in ("main", "body", "html"):
+    named = FURNITURE_NAMES.search(f"{el.get('class', '')} {el.get('id', '')}")
+    if named and el.tag not in ("main", "body", "html") and not _holds_content(el):
         return True
     return el.tag in ("ul", "ol") and _only_links(el)
+
+
+def _holds_content(el) -> bool:
+    """Does an element hold the page's content (three or more list items or table cells of plain text, not
+    links)? A section named "level-4-social-care" does; a "share" bar or a "related pages" list does not."""
+    plain = 0
+    for cell in el.iter("li", "td", "dd"):
+        text = " ".join(cell.itertext()).strip()
+        links = " ".join(t for a in cell.iter("a") for t in a.itertext()).strip()
+        plain += len(text) - len(links) >= 12
+        if plain >= 3:
+            return True
+    return False
 
 
 def _only_links(listing) -> bool:

@@ -187,7 +187,31 @@ def _rows(words: list[Word]) -> list[list[Word]]:
                 break
         else:
             rows.append([w])
-    return [sorted(r, key=lambda w: w.x0) for r in rows]
+    return _rehome_strays([sorted(r, key=lambda w: w.x0) for r in rows])
+
+
+def _rehome_strays(rows: list[list[Word]]) -> list[list[Word]]:
+    """A word alone in its part of a line (nothing within three ems either side) that sits off the line's
+    baseline belongs to the line of the words just beside it, if one is closer: a bullet glyph whose own
+    column's text starts a little lower than a neighbouring column's line."""
+    def near(row: list[Word], w: Word) -> list[Word]:
+        return [o for o in row if o is not w and min(abs(o.x0 - w.x1), abs(w.x0 - o.x1)) <= 3 * w.size]
+
+    def offset(row: list[Word], w: Word, among: list[Word]) -> float:
+        return min((abs(o.top - w.top) for o in among if o is not w), default=float("inf"))
+
+    for row in rows:
+        for w in [w for w in row if len(row) > 1 and not near(row, w)]:
+            here = offset(row, w, row)
+            if here < 0.2 * w.size:
+                continue
+            best = min((r for r in rows if r is not row and near(r, w) and offset(r, w, near(r, w)) < here),
+                       key=lambda r: offset(r, w, near(r, w)), default=None)
+            if best is not None:
+                row.remove(w)
+                best.append(w)
+                best.sort(key=lambda o: o.x0)
+    return [r for r in rows if r]
 
 
 def _crosses_rule(a: Word, b: Word, vrules: list[Box]) -> bool:
@@ -274,9 +298,18 @@ def _mark_bullet(frag: Fragment, page: Page) -> None:
         return
     mid = (first.top + first.bottom) / 2
     for s in page.shapes:
-        if 1 <= first.x0 - s.x1 <= 3 * first.size and s.top - 1 <= mid <= s.bottom + 1 + first.size * 0.3:
+        if 1 <= first.x0 - s.x1 <= 3 * first.size and s.top - 1 <= mid <= s.bottom + 1 + first.size * 0.3 \
+                and not _in_badge(s, page, first):
             frag.bullet = "shape"
             return
+
+
+def _in_badge(shape: Box, page: Page, text: Word) -> bool:
+    """Is a painted mark part of an icon: drawn inside a small shaded box or disc (a badge) that ends before
+    the text? A bullet stands on the text's own background."""
+    return any(f.x0 - 0.5 <= shape.x0 and shape.x1 <= f.x1 + 0.5 and f.top - 0.5 <= shape.top
+               and shape.bottom <= f.bottom + 0.5 and f.x1 < text.x0 and max(f.width, f.height) <= 4 * text.size
+               for f in page.fills)
 
 
 # --- blocks ----------------------------------------------------------------------------------------------

@@ -154,10 +154,13 @@ def _rotated_runs(chars: list[dict]) -> list[tuple[bool, list[dict]]]:
 
 def _rotated_labels(chars: list[dict]) -> list[RotatedLabel]:
     """Join characters drawn at 90 degrees into labels: one text column per line, wrapped lines joined."""
-    columns: dict[int, list[dict]] = {}
-    for c in chars:
-        columns.setdefault(round(c["x0"]), []).append(c)
-    lines = [run for _, cs in sorted(columns.items()) for run in _rotated_runs(cs)]
+    columns: list[list[dict]] = []  # one per text column; a writer placing each letter on its own may waver
+    for c in sorted(chars, key=lambda c: c["x0"]):  # by a fraction of a point
+        if columns and c["x0"] - columns[-1][0]["x0"] <= 1.0:
+            columns[-1].append(c)
+        else:
+            columns.append([c])
+    lines = [run for cs in columns for run in _rotated_runs(cs)]
     labels: list[RotatedLabel] = []
     for up, cs in lines:
         text = "".join(c["text"] for c in cs)

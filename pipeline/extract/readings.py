@@ -17,11 +17,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .geometry import Geometry, Style
+from .evidence import KEYWORD, NAMED, Evidence, in_sequence, names_a_grouping, names_a_scheme, ordinal, shading
+from .geometry import Column, Geometry, Style
 from .layout import Block
 from .vocabulary import LevelVocabulary, level_key
 
-MIN_LEVELS, MAX_LEVELS = 2, 6  # threshold documents tabulate 2 to 6 levels (DESIGN.md)
+MIN_LEVELS, MAX_LEVELS = 1, 6  # threshold documents tabulate 2 to 6 levels (DESIGN.md); one per document at least
+EMPTY_SECTION_COST = 0.05       # a section with no bullets inside a run of level sections
 _SPLIT = re.compile(r"\s+[—–\-|]\s+|:\s+")
 
 
@@ -34,45 +36,61 @@ class Level:
 
 @dataclass
 class Reading:
-    kind: str                                 # "sections" or "columns"
-    source: str                               # what carries the levels, in words
+    kind: str                                 # "sections", "columns" or "rows"
+    containers: str                           # what carries the levels, in words ("headings (bold 12 pt)")
     order: list[str]                          # level keys, lowest need first (document order)
     levels: dict[str, Level]
     level_of: dict[int, str]                  # id(item) -> level key
     rest_of: dict[int, str] = field(default_factory=dict)   # id(item) -> grouping printed after the level prefix
     carriers: dict[int, str] = field(default_factory=dict)  # id(block printing a level or column title) -> its key
-    floor_of: dict[int, tuple[int, float]] = field(default_factory=dict)  # columns: id(item) -> header (page, bottom)
+    floor_of: dict[int, tuple[int, float]] = field(default_factory=dict)  # id(item) -> its header row (page, bottom)
+    heads_of: dict[int, str] = field(default_factory=dict)  # rows: id(item) -> the column head over it
     style: Style | None = None                # sections: the level heading class
     nested: set = field(default_factory=set)  # sections: more prominent heading classes inside its sections
     bands: list[list[Block]] = field(default_factory=list)  # columns: the level header bands
-    levelness: float = 0.0
+    evidence: Evidence = field(default_factory=Evidence)
     coverage: float = 0.0
-    structure: float = 0.0
     score: float = 0.0
 
     def describe(self) -> str:
-        return f"{self.kind}: {len(self.order)} levels from {self.source}"
+        return f"{self.kind}: {self.evidence.summary(len(self.order), self.containers)}"
 
 
-def _score(reading: Reading, n_items: int, vocab: LevelVocabulary, prefer: str | None) -> Reading:
-    keys = reading.order
-    reading.levelness = sum(vocab.likeness(reading.levels[k].raw) for k in keys) / len(keys) if keys else 0.0
+def _score(reading: Reading, n_items: int, prefer: str | None) -> Reading:
     reading.coverage = len(reading.level_of) / n_items if n_items else 0.0
-    reading.score = reading.levelness + 0.5 * reading.coverage + 0.25 * reading.structure
+    reading.score = reading.evidence.score() + 0.5 * reading.coverage
     if prefer == reading.kind:
         reading.score += 0.5  # the analyst's layout hint
     return reading
 
 
 def candidates(geo: Geometry, vocab: LevelVocabulary | None = None, prefer: str | None = None) -> list[Reading]:
-    """Every plausible reading (2 to 6 levels, each with bullets), best first. `prefer` ("sections" or
-    "columns") favours one kind of reading (the manifest's layout hint)."""
+    """Every plausible reading (1 to 6 levels, each with bullets), best first; `sufficient` says which have
+    the evidence to be called levels of need. `prefer` ("sections", "columns" or "rows") favours one kind of
+    reading (the manifest's layout hint)."""
     vocab = vocab or LevelVocabulary()
-    found = [*_section_readings(geo, vocab), *_column_readings(geo, vocab)]
-    found = [_score(r, len(geo.items), vocab, prefer) for r in found if MIN_LEVELS <= len(r.order) <= MAX_LEVELS]
+    found = [*_section_readings(geo, vocab), *_column_readings(geo, vocab), *_row_readings(geo, vocab)]
+    found = [_score(r, len(geo.items), prefer) for r in found if MIN_LEVELS <= len(r.order) <= MAX_LEVELS]
     # on a tie, the more prominent heading class (a sub-heading class may repeat the level as its prefix)
     return sorted(found, key=lambda r: (-round(r.score, 2), bool(r.rest_of),
-                                        tuple(-x for x in geo.prominence(r.style)) if r.style else (0, 0), r.source))
+                                        tuple(-x for x in geo.prominence(r.style)) if r.style else (0, 0),
+                                        r.containers))
+
+
+def sufficient(reading: Reading) -> bool:
+    return reading.evidence.sufficient(len(reading.order))
+
+
+def _title_before(geo: Geometry, first: Block) -> str:
+    """The heading printed directly before a run of containers (only plain text between them, on the same
+    page, or the previous page ending with it): the title that introduces it ("Levels of need")."""
+    heads = {id(h) for h in geo.headings()}
+    for b in reversed(geo.blocks[:geo.order[id(first)]]):
+        if id(b) in heads:
+            return b.text
+        if b.kind == "item" or b.rotated or geo.is_heading_like(b) or b.page != first.page:
+            return ""
+    return ""
 
 
 # --- sections ----------------------------------------------------------------------------------------------
@@ -158,32 +176,106 @@ def _items_by_member(geo: Geometry, style: Style, nested: set[Style]) -> dict[in
     return out
 
 
-def _run_weights(likeness: list[float], has_items: list[bool]) -> list[float]:
-    """How much each section speaks for being a level: a level-like heading over bullets +1, one with no level
-    signal -1, one with no bullets -0.25. Where two or more headings name levels outright (numbering or a listed
-    level name), a heading with only a level keyword ('Children with additional needs') is neutral."""
-    strong = sum(like >= 0.9 and has for like, has in zip(likeness, has_items)) >= 2
-    out = []
-    for like, has in zip(likeness, has_items):
-        if not has:
-            out.append(-0.25)
-        elif like >= 0.9 or (like >= 0.4 and not strong):
-            out.append(1.0)
+@dataclass
+class _Section:
+    """One level candidate of a heading class: consecutive members with one key (a title repeated per page)."""
+    members: list[Block]
+    key: str
+    text: str                 # the level's printed text (the prefix, for prefixed headings)
+    items: int                # bullets in its sections
+    likeness: float           # level vocabulary
+    shared: bool              # repeats two or more sub-headings of another section
+    colours: list             # the colour of each member
+    described: bool
+    grouping: bool            # names an area or domain
+
+
+def _sections(geo: Geometry, vocab: LevelVocabulary, members: list[Block], level_texts: list[str],
+              items: dict[int, list[Block]]) -> list[_Section]:
+    keys = [level_key(t) for t in level_texts]
+    groups: list[list[int]] = []
+    for i, key in enumerate(keys):
+        if groups and keys[groups[-1][0]] == key:
+            groups[-1].append(i)
         else:
-            out.append(0.0 if like >= 0.4 else -1.0)
+            groups.append([i])
+    shared = _shared_substructure(geo, [[members[i] for i in g] for g in groups], items)
+    out = []
+    for g, repeats in zip(groups, shared):
+        first, text = members[g[0]], level_texts[g[0]]
+        out.append(_Section([members[i] for i in g], keys[g[0]], text,
+                            sum(len(items.get(id(members[i]), [])) for i in g), vocab.likeness(text), repeats,
+                            [geo.colour_of(members[i]) for i in g], bool(geo.description_of(first)),
+                            names_a_grouping(text) and vocab.likeness(text) < NAMED))
     return out
 
 
-def _best_run(weights: list[float]) -> tuple[int, int]:
-    """The contiguous run with the largest total weight (empty when every weight is negative)."""
-    best, best_span, total, start = 0.0, (0, 0), 0.0, 0
-    for i, w in enumerate(weights):
-        if total <= 0:
-            total, start = 0.0, i
-        total += w
-        if total > best:
-            best, best_span = total, (start, i + 1)
-    return best_span
+def _run_evidence(run: list[_Section], title: str) -> Evidence:
+    """The evidence that a run of sections (those with bullets) is a level scheme."""
+    firsts: dict[str, _Section] = {}
+    for sec in run:
+        firsts.setdefault(sec.key, sec)
+    levels = list(firsts.values())
+    n = len(levels)
+    if any(names_a_scheme(s.text) and s.likeness < NAMED for s in levels):
+        return Evidence()  # a section titled "Levels of need" holds the levels; it is not one of them
+    # where two or more levels are named outright, a name with only a level keyword ("Intensive early help")
+    # is as good as named: its neighbours vouch for it
+    named = sum(s.likeness >= NAMED for s in levels) >= 2
+    words = [NAMED if named and s.likeness >= KEYWORD else s.likeness for s in run]
+    return Evidence(
+        words=sum(words) / len(run),
+        parallel=sum(s.shared or s.likeness >= NAMED for s in run) / len(run),
+        shading=shading([s.key for s in run for _ in s.colours], [c for s in run for c in s.colours]),
+        ordinal=float(in_sequence([ordinal(s.text) for s in levels])),
+        described=sum(s.described for s in levels) / n,
+        titled=float(bool(title) and names_a_scheme(title)),
+        grouping=sum(s.grouping for s in levels) / n)
+
+
+def _best_run(geo: Geometry, sections: list[_Section], style: Style) -> tuple[list[_Section], Evidence] | None:
+    """The contiguous run of sections (1 to 6 levels, starting and ending on sections with bullets) whose
+    evidence and share of the bullets make the best level scheme."""
+    best, best_key, span = None, None, (0, 0)
+    n_items = max(1, len(geo.items))
+    for lo, start in enumerate(sections):
+        if not start.items:
+            continue
+        title = _title_before(geo, start.members[0])
+        keys: list[str] = []
+        for hi in range(lo, len(sections)):
+            sec = sections[hi]
+            if sec.key not in keys:
+                keys.append(sec.key)
+            if len(keys) > MAX_LEVELS:
+                break
+            if not sec.items:
+                continue
+            run = [s for s in sections[lo:hi + 1] if s.items]
+            evidence = _run_evidence(run, title)
+            empties = hi + 1 - lo - len(run)
+            value = evidence.score() + 0.5 * sum(s.items for s in run) / n_items - EMPTY_SECTION_COST * empties
+            rank = (evidence.sufficient(len(keys)), round(value, 4))
+            if best_key is None or rank > best_key:
+                best, best_key, span = (run, evidence), rank, (lo, hi)
+    if best is not None and _scheme_goes_on(sections, *span):
+        return None  # more than six levels: not a threshold document's scheme (a qualifications framework)
+    return best
+
+
+def _scheme_goes_on(sections: list[_Section], lo: int, hi: int) -> bool:
+    """Does the class go on past the run with more sections of the same kind: named as levels outright where
+    the run's are, or numbered on where the run's numbering counts up?"""
+    run = [s for s in sections[lo:hi + 1] if s.items]
+    neighbours = [s for s in (sections[lo - 1] if lo else None, sections[hi + 1] if hi + 1 < len(sections) else None)
+                  if s is not None and s.items]
+    numbers = [ordinal(s.text) for s in run]
+    for s in neighbours:
+        if all(r.likeness >= NAMED for r in run) and s.likeness >= NAMED:
+            return True
+        if in_sequence(numbers) and ordinal(s.text) in (numbers[0] - 1, numbers[-1] + 1):
+            return True
+    return False
 
 
 def _section_reading(geo: Geometry, vocab: LevelVocabulary, style: Style, members: list[Block], texts: list[str],
@@ -191,56 +283,31 @@ def _section_reading(geo: Geometry, vocab: LevelVocabulary, style: Style, member
     nested = nested_classes(geo, style, members)
     items = _items_by_member(geo, style, nested)
     level_texts = [p if prefixes and p else t for p, t in zip(prefixes or [None] * len(texts), texts)]
-    keys = [level_key(t) for t in level_texts]
-    # consecutive members with one key are one level (a title repeated on each page or table)
-    groups: list[list[int]] = []
-    for i, key in enumerate(keys):
-        if groups and keys[groups[-1][0]] == key:
-            groups[-1].append(i)
-        else:
-            groups.append([i])
-    has_items = [any(items.get(id(members[i])) for i in g) for g in groups]
-    likeness = [vocab.likeness(level_texts[g[0]]) for g in groups]
-    weights = _run_weights(likeness, has_items)
-    lo, hi = _best_run(weights)
-    structure = _shared_substructure(geo, [[members[i] for i in g] for g in groups], items)
-    if sum(structure[lo:hi]) >= 2:
-        # where the levels repeat one another's sub-headings, a weakly level-like section at either end of the
-        # run that does not ("Children with additional vulnerabilities" before the levels) is not a level
-        def weak_edge(k: int) -> bool:
-            return not structure[k] and likeness[k] < 0.9
-        while hi - lo > 2 and weak_edge(lo):
-            lo += 1
-        while hi - lo > 2 and weak_edge(hi - 1):
-            hi -= 1
-    chosen = [g for g, has in zip(groups[lo:hi], has_items[lo:hi]) if has]
-    if not chosen:  # no level-like heading: fall back to sections that repeat one another's sub-headings
-        chosen = [g for g, shared in zip(groups, structure) if shared]
-    if not chosen:
+    found = _best_run(geo, _sections(geo, vocab, members, level_texts, items), style)
+    if found is None:
         return None
-    reading = Reading("sections", "", [], {}, {}, style=style, nested=nested)
-    for g in chosen:
-        first = members[g[0]]
-        key = keys[g[0]]
-        if key not in reading.levels:
-            reading.order.append(key)
-            reading.levels[key] = Level(key, level_texts[g[0]], first)
-        for i in g:
-            reading.carriers[id(members[i])] = key
+    run, evidence = found
+    what = "heading prefixes" if prefixes else "headings"
+    kind = f"{'bold ' if style[0] else ''}{style[1]:g} pt{' on shaded bands' if style[2] else ''}"
+    reading = Reading("sections", f"{what} ({kind})", [], {}, {},
+                      style=style, nested=nested, evidence=evidence)
+    index = {id(m): i for i, m in enumerate(members)}
+    for sec in run:
+        if sec.key not in reading.levels:
+            reading.order.append(sec.key)
+            reading.levels[sec.key] = Level(sec.key, sec.text, sec.members[0])
+        for member in sec.members:
+            i = index[id(member)]
+            reading.carriers[id(member)] = sec.key
             rest = texts[i][len(prefixes[i]):].strip(" :-–—|") if prefixes and prefixes[i] else ""
-            for item in items.get(id(members[i]), []):
-                reading.level_of[id(item)] = key
+            for item in items.get(id(member), []):
+                reading.level_of[id(item)] = sec.key
                 if rest:
                     reading.rest_of[id(item)] = rest
     if not prefixes:  # the level's title repeated in other type ("Level 2 - ... (continued)") is the level too
         for h in geo.headings():
             reading.carriers.setdefault(id(h), level_key(_heading_text(h)))
         reading.carriers = {i: k for i, k in reading.carriers.items() if k in reading.levels}
-    index = {id(members[g[0]]): k for k, g in enumerate(groups)}
-    reading.structure = (sum(structure[index[id(reading.levels[k].block)]] for k in reading.order)
-                         / len(reading.order))
-    what = "heading prefixes" if prefixes else "headings"
-    reading.source = f"{what} ({'bold ' if style[0] else ''}{style[1]:g} pt)"
     return reading
 
 
@@ -281,20 +348,20 @@ def _column_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
     if not level_bands:
         return []
     reading = Reading("columns", "", [], {}, {}, bands=level_bands)
-    reading.structure = 1.0 if any(t in repeated for t in texts) else 0.0
     ends = _section_ends(geo, level_bands)
-    governing: list[list[Block]] | None = None
+    governing: list[Column] | None = None
     end_rank: tuple | None = None
     band_starts = {id(band[0]): band for band in level_bands}
     other_bands = {id(band[0]) for band in geo.bands} - set(band_starts)
     for b in geo.blocks:
         if id(b) in band_starts:
             governing = geo.band_columns(band_starts[id(b)])
+            keys = dict(zip(map(id, governing), column_keys(governing)))
             floor = (b.page, max(lab.bottom for lab in band_starts[id(b)]))
             end_rank = ends[id(b)]
             for column in governing:
                 for band_label in column.labels:
-                    reading.carriers[id(band_label)] = level_key(column.text)
+                    reading.carriers[id(band_label)] = keys[id(column)]
             continue
         if id(b) in other_bands:
             governing = None
@@ -309,16 +376,40 @@ def _column_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
         column = next((c for c in governing if c.holds(b)), None)
         if column is None:
             continue
-        raw = column.text
-        key = level_key(raw)
+        key = keys[id(column)]
         if key not in reading.levels:
-            reading.levels[key] = Level(key, raw, column.labels[0])
+            reading.levels[key] = Level(key, column.text, column.labels[0])
         reading.level_of[id(b)] = key
         reading.floor_of[id(b)] = floor
     reading.order = _column_order(geo, level_bands, reading)
-    repeated_note = ", repeated" if reading.structure else ""
-    reading.source = f"the header row ({len(level_bands)} band{'s' if len(level_bands) > 1 else ''}{repeated_note})"
+    if not reading.order:
+        return []
+    reading.evidence = _column_evidence(geo, vocab, reading, any(t in repeated for t in texts))
+    repeated_note = ", repeated" if any(t in repeated for t in texts) else ""
+    reading.containers = (f"header columns ({len(level_bands)} header row{'s' if len(level_bands) > 1 else ''}"
+                          f"{repeated_note})")
     return [reading]
+
+
+def _column_evidence(geo: Geometry, vocab: LevelVocabulary, reading: Reading, repeated: bool) -> Evidence:
+    """The evidence that header columns are levels: every printing of each column's header counts."""
+    heads: list[tuple[str, Column]] = []
+    for band in reading.bands:
+        columns = geo.band_columns(band)
+        for column, key in zip(columns, column_keys(columns)):
+            if key in reading.levels:
+                heads.append((key, column))
+    firsts = [reading.levels[k] for k in reading.order]
+    header_ids = {id(lab) for _, column in heads for lab in column.labels}
+    n = len(firsts)
+    return Evidence(
+        words=sum(vocab.likeness(lv.raw) for lv in firsts) / n,
+        parallel=float(repeated),
+        shading=shading([k for k, _ in heads], [geo.colour_of(c.labels[0]) for _, c in heads]),
+        ordinal=float(in_sequence([ordinal(lv.raw) for lv in firsts])),
+        described=sum(bool(geo.description_of(lv.block, True, header_ids)) for lv in firsts) / n,
+        titled=float(names_a_scheme(_title_before(geo, reading.bands[0][0]))),
+        grouping=sum(names_a_grouping(lv.raw) and vocab.likeness(lv.raw) < NAMED for lv in firsts) / n)
 
 
 def _section_ends(geo: Geometry, bands: list[list[Block]]) -> dict[int, tuple]:
@@ -348,7 +439,7 @@ def _section_ends(geo: Geometry, bands: list[list[Block]]) -> dict[int, tuple]:
             previous = rank
         previous_text = text
         if previous is None:  # no heading introduced the table: a heading bigger than its header row ends it
-            previous = (max(b.size for b in band) + 1.0, False)
+            previous = (max(b.size for b in band) + 1.0, False, False)
         out[id(band[0])] = previous
     return out
 
@@ -358,8 +449,120 @@ def _column_order(geo: Geometry, bands: list[list[Block]], reading: Reading) -> 
     used = set(reading.level_of.values())
     order: list[str] = []
     for band in bands:
-        for column in geo.band_columns(band):
-            key = level_key(column.text)
+        for key in column_keys(geo.band_columns(band)):
             if key in used and key not in order:
                 order.append(key)
     return order
+
+
+def column_keys(columns: list[Column]) -> list[str]:
+    """Each header column's level key; two columns of one header printing the same label are two levels
+    ("Early help" over level 2 and over level 3): the second takes the key "early help#2"."""
+    seen: dict[str, int] = {}
+    out = []
+    for column in columns:
+        key = level_key(column.text)
+        seen[key] = seen.get(key, 0) + 1
+        out.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    return out
+
+
+# --- rows --------------------------------------------------------------------------------------------------
+
+def _row_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
+    """Levels as the rows of a table (a transposed matrix): the label in each row's first column (rotated or
+    not) names the row's level; a row whose first cell shows only a colour continues the level of that
+    colour (a level's name printed in its first row only, or a row broken across pages)."""
+    tables = _items_in_tables(geo)
+    first_cell: dict[int, Block] = {}
+    for item, (data_x0, _, _) in tables:
+        labels = geo.row_labels(item, set())
+        if labels and labels[-1].x1 <= data_x0 + 2:
+            first_cell[id(item)] = labels[-1]
+    if not first_cell:
+        return []
+    carriers = list({id(b): b for b in first_cell.values()}.values())
+    carriers.sort(key=lambda b: geo.order[id(b)])
+    keys = {id(b): level_key(b.text) for b in carriers}
+    if len(set(keys.values())) > MAX_LEVELS:
+        return []
+    column = (min(b.x0 for b in carriers), max(b.x1 for b in carriers))
+    colours = {id(b): geo.colour_of(b) for b in carriers}
+    by_colour: dict[tuple, set] = {}
+    for b in carriers:
+        if colours[id(b)] is not None:
+            by_colour.setdefault(colours[id(b)], set()).add(keys[id(b)])
+    reading = Reading("rows", "row labels", [], {}, {})
+    for b in carriers:
+        reading.carriers[id(b)] = keys[id(b)]
+        if keys[id(b)] not in reading.levels:
+            reading.order.append(keys[id(b)])
+            reading.levels[keys[id(b)]] = Level(keys[id(b)], b.text, b)
+    last = None
+    for item, (_, band, columns) in tables:
+        label = first_cell.get(id(item))
+        if label is not None:
+            last = keys[id(label)]
+        else:
+            colour = geo.colour_left_of(item, *column)
+            if colour is None:
+                continue  # no first cell beside it: not in the table
+            owners = by_colour.get(colour, set())
+            if len(owners) == 1:
+                last = next(iter(owners))
+            elif owners:
+                continue
+        if last is None:
+            continue
+        reading.level_of[id(item)] = last
+        head = next((c for c in columns if c.holds(item)), None)
+        if head is not None:
+            reading.heads_of[id(item)] = head.text
+            reading.floor_of[id(item)] = (band[0].page, max(lab.bottom for lab in band))
+    used = set(reading.level_of.values())
+    reading.order = [k for k in reading.order if k in used]
+    if not reading.order:
+        return []
+    reading.evidence = _row_evidence(geo, vocab, reading, carriers, keys, colours)
+    return [reading]
+
+
+def _items_in_tables(geo: Geometry) -> list[tuple[Block, tuple[float, list[Block], list[Column]]]]:
+    """Bullets under a header row of column heads, until a heading across the page ends the table (a table
+    may run over several pages), each with its table's data columns (the header columns that head bullets; a
+    first column of row labels lies left of them): (left edge of the data columns, header row, data columns)."""
+    starts = {id(band[0]): band for band in geo.bands}
+    tables: list[tuple[list[Block], list[Column], list[Block]]] = []
+    current: list[Block] | None = None
+    for b in geo.blocks:
+        if id(b) in starts:
+            current = []
+            tables.append((starts[id(b)], geo.band_columns(starts[id(b)]), current))
+        elif b.kind == "label" and geo.is_wide(b) and geo.is_heading_like(b):
+            current = None
+        elif b.kind == "item" and current is not None:
+            current.append(b)
+    out = []
+    for band, columns, items in tables:
+        data = [c for c in columns if any(c.holds(item) for item in items)]
+        if data:
+            out += [(item, (min(c.x0 for c in data), band, data)) for item in items]
+    return out
+
+
+def _row_evidence(geo: Geometry, vocab: LevelVocabulary, reading: Reading, carriers: list[Block],
+                  keys: dict[int, str], colours: dict[int, tuple | None]) -> Evidence:
+    """The evidence that row labels are levels: the same sequence of labels down several tables counts as
+    parallel containers."""
+    firsts = [reading.levels[k] for k in reading.order]
+    n = len(firsts)
+    rank = {k: i for i, k in enumerate(reading.order)}
+    sequence = [keys[id(b)] for b in carriers if keys[id(b)] in rank]
+    restarts = sum(rank[b] < rank[a] for a, b in zip(sequence, sequence[1:]))
+    return Evidence(
+        words=sum(vocab.likeness(lv.raw) for lv in firsts) / n,
+        parallel=float(restarts >= 1 and n >= 2),
+        shading=shading([keys[id(b)] for b in carriers], [colours[id(b)] for b in carriers]),
+        ordinal=float(in_sequence([ordinal(lv.raw) for lv in firsts])),
+        described=sum(bool(geo.description_of(lv.block, True, set(reading.carriers))) for lv in firsts) / n,
+        grouping=sum(names_a_grouping(lv.raw) and vocab.likeness(lv.raw) < NAMED for lv in firsts) / n)

@@ -81,6 +81,9 @@ def run_extract(raw_docs: Path, out: Path, *, jobs: int = 2, use_cache: bool = T
     for warning in found.warnings:
         print(f"warning: {printable(warning)}", file=sys.stderr)
     import pipeline.extract  # noqa: F401  (imported once here, so forked workers share it)
+    from pipeline.extract.evidence import warm_up
+
+    warm_up()  # the theme tagger that judges bullets without level words, built once for every worker
 
     version = code_version(raw_docs)
     with folder_lock(out):
@@ -299,8 +302,9 @@ def code_version(raw_docs: Path) -> str:
     package = Path(pipeline.__file__).parent
     # extraction reads the level and area vocabularies (normalise/levels.py, domains.py over the crosswalks)
     sources = [package / "errors.py", *sorted((package / "extract").rglob("*")),
-               *(package / "normalise" / name for name in ("levels.py", "domains.py", "keys.py", "crosswalk_files.py")),
-               package / "data" / "level_crosswalk.yaml", package / "data" / "domain_crosswalk.yaml"]
+               *(package / "normalise" / name for name in ("levels.py", "domains.py", "keys.py", "crosswalk_files.py",
+                                                           "text.py", "themes.py")),
+               *(package / "data" / name for name in ("level_crosswalk.yaml", "domain_crosswalk.yaml", "themes.yaml"))]
     profiles = Path(raw_docs) / "profiles"
     sources += sorted(profiles.rglob("*")) if profiles.is_dir() else []
     for path in sources:

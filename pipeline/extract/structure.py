@@ -20,19 +20,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..normalise.domains import load_domain_crosswalk
-from .geometry import Geometry, overlap
+from .geometry import Geometry
 from .layout import Block
 from .pdf import Page
-from .readings import Reading, candidates
+from .evidence import MIN_WORDS, needs_share, printed_number
+from .readings import Reading, candidates, sufficient
 from .vocabulary import LevelVocabulary, strip_continued, strip_numbering
 
 _SEPARATORS = " :-–—|"
 LOW_CONFIDENCE = 0.6  # below this, a document's reading is named with a warning
-MIN_LEVELNESS = 0.35  # a reading whose labels read less like levels than this finds no levels of need
 FEW_INDICATORS = 10
 # the manifest's `layout:` hint -> the kind of reading it implies
 LAYOUT_KINDS = {"level_grid": "sections", "level_tables": "sections", "list": "sections",
-                "matrix": "columns", "domain_sections": "columns"}
+                "matrix": "columns", "domain_sections": "columns", "transposed": "rows"}
 
 
 def _norm(text: str) -> str:
@@ -61,12 +61,14 @@ def read_structure(pages: list[Page], blocks: list[Block], hints: dict | None = 
     geo = Geometry(pages, blocks)
     vocab = LevelVocabulary(hints.get("levels") or ())
     found = candidates(geo, vocab, LAYOUT_KINDS.get(hints.get("layout") or ""))
-    if not found or found[0].levelness < MIN_LEVELNESS:
+    best = next((r for r in found if _usable(geo, r)), None)  # best first: judge only until one will do
+    if best is None:
         return Structure(reading="no levels of need found", warnings=[_nothing_found(geo, found)])
-    best = found[0]
+    found = [best] + [r for r in found if r is not best]
     rows = _Groupings(geo, best).resolve()
     levels, rows = _finish(geo, best, rows)
-    structure = Structure(levels=levels, rows=rows, confidence=_confidence(best, found[1:]),
+    rivals = [r for r in found[1:] if sufficient(r)]
+    structure = Structure(levels=levels, rows=rows, confidence=_confidence(best, rivals),
                           alternatives=[f"{r.describe()} (score {r.score:.2f})" for r in found[1:3]])
     structure.warnings += _hint_warnings(hints, vocab, best, levels, rows)
     _apply_grouping_hint(rows, hints.get("grouping"))
@@ -76,6 +78,19 @@ def read_structure(pages: list[Page], blocks: list[Block], hints: dict | None = 
         structure.warnings.append(f"low structure confidence {structure.confidence:.2f}: read as {structure.reading}"
                                   + (f"; next best: {structure.alternatives[0]}" if structure.alternatives else ""))
     return structure
+
+
+def _usable(geo: Geometry, reading: Reading) -> bool:
+    """Does the reading have the evidence to be the document's levels of need? Without level words, its
+    bullets must also read as needs (judged once, and only for such readings)."""
+    ev = reading.evidence
+    if not sufficient(reading):
+        return False
+    if ev.words >= MIN_WORDS:
+        return True
+    placed = [b.text for b in geo.items if id(b) in reading.level_of]
+    ev.needs = needs_share(placed)
+    return sufficient(reading)
 
 
 def _hint_warnings(hints: dict, vocab: LevelVocabulary, best: Reading, levels: list[dict],
@@ -132,16 +147,20 @@ def _nothing_found(geo: Geometry, found: list[Reading]) -> str:
     seen = f"{len(geo.items)} bullets, {len(geo.headings())} headings, {len(geo.bands)} header rows"
     if found:
         labels = ", ".join(repr(found[0].levels[k].raw[:30]) for k in found[0].order[:4])
-        seen += f"; the nearest reading ({found[0].describe()}: {labels}) has no level-like labels"
+        seen += (f"; the nearest reading ({found[0].describe()}: {labels}) has neither level words nor the "
+                 "structure of a level scheme")
     return f"{seen}; if it is a threshold document, give its levels in the manifest (see README)"
 
 
 def _confidence(best: Reading, others: list[Reading]) -> float:
     """0-1. Level labels that read as levels carry most of it (numbered or listed names 1.0, keyword-only names
-    0.4, none 0); fewer than half the bullets placed, another reading nearly as good with other levels, or fewer
-    than ten indicators lower it; sections that repeat one another's sub-headings raise it. Below LOW_CONFIDENCE:
-    check the document."""
-    value = (0.55 + 0.45 * best.levelness) * min(1.0, 0.5 + best.coverage) + (0.1 if best.structure >= 0.5 else 0)
+    0.4, none 0), and structure the rest: containers that repeat one another's inner headings, a colour per
+    level, numbering in order, a levels title, bullets that read as needs; fewer than half the bullets placed, another reading nearly as
+    good with other levels, or fewer than ten indicators lower it. Below LOW_CONFIDENCE: check the document."""
+    ev = best.evidence
+    structure = min(1.0, 0.5 * ev.parallel + 0.4 * ev.shading + 0.3 * ev.ordinal + 0.3 * ev.titled
+                    + 0.2 * (ev.needs or 0.0))
+    value = (0.55 + 0.45 * max(ev.words, structure)) * min(1.0, 0.5 + best.coverage) + (0.1 if ev.parallel >= 0.5 else 0)
     if others and best.score - others[0].score < 0.15 and set(others[0].order) != set(best.order):
         value *= 0.75
     if len(best.level_of) < FEW_INDICATORS:  # threshold documents tabulate 10 to 300+ indicators
@@ -222,6 +241,9 @@ class _Groupings:
         cell, above = self._cell(b, rows, floor, carry, section, plain_rows[0].text if plain_rows else None)
         domain = cell or (plain_rows[0].text if plain_rows else None)
         area = rotated_rows[0].text if rotated_rows else (plain_rows[1].text if len(plain_rows) > 1 else None)
+        head = self.reading.heads_of.get(id(b))  # levels as rows: the column head names a domain or an area
+        if head is not None:
+            domain, area = (head, area) if domain is None else (domain, area or head)
         if carry.row and carry.row[2] == section:
             # a table row or merged cell continued from an earlier page keeps its labels
             if not plain_rows and carry.row[3] < b.page:
@@ -230,7 +252,7 @@ class _Groupings:
         if rows:
             carry.row = (plain_rows[0].text if plain_rows else None, area, section, b.page)
             carry.flow = None  # a table, not text flowing down columns
-        elif domain is None and carry.flow and carry.flow[4] == section and carry.flow[0] < b.page \
+        elif head is None and domain is None and carry.flow and carry.flow[4] == section and carry.flow[0] < b.page \
                 and (above is None or self.geo.is_wide(above)):
             domain = carry.flow[3]  # text flowing on from the last column of the page before
         return domain, area
@@ -240,10 +262,12 @@ class _Groupings:
         """The item's cell heading (and the label above it): above it in its column; else, at the top of a page,
         the heading its column carried from the page before, within the same table row."""
         cell, above = self._cell_heading(b, rows, floor)
+        if id(b) in self.reading.heads_of:
+            return cell, above  # a table's column head is over it: nothing flows in from elsewhere
         key = round(b.x0 / 10)
         carried = carry.cells.get(key)
         row = row or (carry.row[0] if carry.row else None)  # a row cut by the page break goes on
-        orphan = self.geo.orphan_heading(b, self.skip) if cell is None and above is None else None
+        orphan = self.geo.orphan_heading(b, self.skip, self.reading.level_of) if cell is None and above is None else None
         if orphan is not None:
             cell = orphan.text
         elif cell is None and above is None and carried and carried[1] == section and row == carried[2]:
@@ -279,12 +303,13 @@ def _finish(geo: Geometry, reading: Reading, rows: list[dict]) -> tuple[list[dic
     for r in rows:
         for h in r["inner"]:
             instances[geo.style(h)][id(h)] = h
-    # a heading class seen once, before the first indicator, titles the whole table ("5. Threshold matrix")
-    first = rows[0]["block"] if rows else None
+    # a heading class seen once, before the first level heading or header row, titles the whole table ("5.
+    # Threshold matrix"); seen once inside the table (after the header row), it is the one area of every bullet
+    first = min((b for b in geo.blocks if id(b) in reading.carriers), key=lambda b: geo.order[id(b)], default=None)
+    first = first if first is not None else (rows[0]["block"] if rows else None)
     titles = {c for c, hs in instances.items() if len(hs) == 1 and all(geo.before(h, first) for h in hs.values())}
     rank = {key: i + 1 for i, key in enumerate(reading.order)}
-    levels = [{"rank": rank[k], "label": _level_label(reading.levels[k].raw),
-               "description": _description(geo, reading, reading.levels[k].block) or None} for k in reading.order]
+    levels = [_level_record(geo, reading, k, rank[k]) for k in reading.order]
     out = []
     for r in rows:
         inner = [h.text for h in r["inner"] if geo.style(h) not in titles]
@@ -305,6 +330,15 @@ def _finish(geo: Geometry, reading: Reading, rows: list[dict]) -> tuple[list[dic
     return levels, out
 
 
+def _level_record(geo: Geometry, reading: Reading, key: str, rank: int) -> dict:
+    """A level as the interim record gives it: rank, label as printed (no numbering), the number it prints, and
+    its description."""
+    level = reading.levels[key]
+    description = geo.description_of(level.block, reading.kind != "sections", set(reading.carriers))
+    return {"rank": rank, "label": _level_label(level.raw), "number": printed_number(level.raw),
+            "description": description or None}
+
+
 def _names_another_area(domain: str | None, area: str | None) -> bool:
     """Does a label read as a domain name an area of the Assessment Framework (and no dimension) other than
     the area it sits under? Mixed layouts print an area without domains in the domain column."""
@@ -317,24 +351,6 @@ def _names_another_area(domain: str | None, area: str | None) -> bool:
 
 def _level_label(raw: str) -> str:
     return strip_numbering(strip_continued(raw))
-
-
-def _description(geo: Geometry, reading: Reading, level_block: Block) -> str:
-    """The plain text printed with a level's heading or header cell (its definition)."""
-    parts = [level_block.lead[1]] if level_block.lead else []
-    columns = reading.kind == "columns"
-    for b in geo.blocks[geo.order[id(level_block)] + 1:]:
-        if b.kind != "label" or b.rotated or geo.is_heading_like(b):
-            if columns and id(b) in reading.carriers:
-                continue
-            break
-        if columns:
-            if overlap(level_block.x0, level_block.x1, b.x0, b.x1) <= 0 or b.page != level_block.page:
-                continue
-        elif not geo.is_wide(b):
-            break
-        parts.append(b.text)
-    return " ".join(p for p in parts if p).strip()
 
 
 _SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+(?=[^\W\d])")

@@ -16,18 +16,28 @@ _SEPARATORS = " :-–—|"
 _NUMBERING = re.compile(
     r"^\s*(?:(?:level|tier|step|stage|band)\s*(?:\d+[a-z]?|one|two|three|four|five|six)\b|level of need\b|"
     r"\d+(?:\.\d+)*[.)]?(?=\s))[\s:.)\-–—]*", re.IGNORECASE)
+_TRAILING_NUMBER = re.compile(r"\s*\(\s*\d{1,2}\s*\)\s*$")  # "Everyday (1)": the number in brackets after the name
 _CONTINUED = re.compile(r"[\s:\-–—]*[(\[]?\s*(?:continued|cont'?d?\.?)\s*[)\]]?\s*$", re.IGNORECASE)
 # weaker than a level word: pathway steps ("Step 1") and document sections ("Stage 2") use these too
 _WEAK_PREFIXES = {"step", "stage"}
 
 
+_ONLY_NUMBERING = re.compile(r"^\s*(?:(?:level|tier|band|stage|step)\s*)?(?:\d{1,2}|[a-f]|one|two|three|four|five|six)"
+                             r"\s*[.:)]?\s*$", re.IGNORECASE)
+
+
+def numbering_only(label: str) -> bool:
+    """Is the label only a level's number ("1", "A", "Level 2", "Tier Two"), with no name?"""
+    return bool(_ONLY_NUMBERING.match(label))
+
+
 def strip_numbering(label: str) -> str:
-    """'LEVEL ONE Level of Need: Universal' -> 'Universal'; a label that is only numbering keeps its last part
-    ('LEVEL FOUR Level of Need: LEVEL 4' -> 'LEVEL 4')."""
+    """'LEVEL ONE Level of Need: Universal' -> 'Universal', 'Everyday (1)' -> 'Everyday'; a label that is only
+    numbering keeps its last part ('LEVEL FOUR Level of Need: LEVEL 4' -> 'LEVEL 4')."""
     text, prev = label.strip(), None
     while prev != text and text:
         prev = text
-        text = _NUMBERING.sub("", text).strip(_SEPARATORS)
+        text = _TRAILING_NUMBER.sub("", _NUMBERING.sub("", text)).strip(_SEPARATORS)
     return text or prev or label.strip()
 
 

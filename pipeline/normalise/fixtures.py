@@ -18,7 +18,7 @@ def interim_from_truth(truth_path: Path) -> dict:
     truth_path = Path(truth_path)
     truth = load_yaml(truth_path)
     document = truth_path.name.replace(".truth.yaml", ".pdf")
-    levels = [{"rank": i + 1, "label": lv["label"], "description": lv.get("description")}
+    levels = [{"rank": i + 1, "label": lv["label"], "number": lv.get("number"), "description": lv.get("description")}
               for i, lv in enumerate(truth["levels"])]
     rank = {lv["id"]: i + 1 for i, lv in enumerate(truth["levels"])}
     label = {lv["id"]: lv["label"] for lv in truth["levels"]}

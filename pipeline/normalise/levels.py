@@ -38,6 +38,7 @@ class LevelCrosswalk:
     prefixes: tuple[str, ...]
     number_words: dict[str, int]
     other_levels: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    scheme_titles: tuple[str, ...] = ()
 
     def parse(self, label: str) -> tuple[int | None, str]:
         """Split numbering off a label: "Level Two - Additional" -> (2, "additional"); "Tier 3" -> (3, "");
@@ -125,6 +126,7 @@ def load_level_crosswalk(path: str | None = None) -> LevelCrosswalk:
         prefixes=prefixes,
         number_words=words,
         other_levels=_other_levels(raw.get("other_levels") or {}, labels, path),
+        scheme_titles=tuple(label_key(t) for t in string_list(raw.get("scheme_titles") or [], path, "scheme_titles")),
     )
 
 
@@ -145,7 +147,7 @@ def _other_levels(raw, labels: dict[str, int], path) -> dict[str, tuple[int, ...
 
 
 def map_levels(levels: list[dict], crosswalk: LevelCrosswalk | None = None) -> list[LevelMapping]:
-    """Map one document's levels ([{rank, label, description}], lowest need first) to canonical levels.
+    """Map one document's levels ([{rank, label, description, number}], lowest need first) to canonical levels.
 
     A name listed for one level decides alone. A name that cannot (unknown, shared by two levels of the document,
     or listed with `other_levels`) is decided by the document's numbering on a four-step scale, else by the
@@ -153,13 +155,21 @@ def map_levels(levels: list[dict], crosswalk: LevelCrosswalk | None = None) -> l
     levels (levels out of order, a canonical level left out)."""
     cw = crosswalk or load_level_crosswalk()
     ordered = _dedupe_by_rank(levels)
-    parsed = [cw.parse(lv.get("label") or "") for lv in ordered]
+    parsed = [_numbered(cw, lv) for lv in ordered]
     counts = Counter(name for _, name in parsed if name)
     steps = _four_step_positions(ordered, parsed)
     out = [_map_one(cw, lv, number, name, counts[name] > 1, step)
            for lv, (number, name), step in zip(ordered, parsed, steps)]
     choices = [cw.choices(name) for _, name in parsed]
     return _fill_gaps(_restore_order(out, choices), choices)
+
+
+def _numbered(cw: LevelCrosswalk, lv: dict) -> tuple[int | None, str]:
+    """(number, name) of a level: the number the document prints with it (`number`, kept by extraction when the
+    published label drops it: "Everyday (1)" -> "Everyday"), else any the label itself carries."""
+    number, name = cw.parse(lv.get("label") or "")
+    printed = lv.get("number")
+    return (printed if isinstance(printed, int) and not isinstance(printed, bool) else number), name
 
 
 def _four_step_positions(ordered: list[dict], parsed) -> list[tuple[int, str] | None]:

@@ -1,0 +1,118 @@
+"""Levels read from the page's structure, not from the words of their labels (issue 17): one test per kind of
+page, on documents built with ReportLab (tests/docgen_schemes.py), a PDF producer the dev corpus does not
+have. Each test is named after the problem it shows."""
+
+from __future__ import annotations
+
+import pytest
+
+import docgen
+import docgen_schemes as gen
+from pipeline.errors import DocumentError
+from pipeline.extract import extract_document
+
+
+def _levels(record: dict) -> list[str]:
+    return [lv["label"] for lv in record["levels"]]
+
+
+def _rows_of(record: dict, text: str) -> list[dict]:
+    return [r for r in record["indicators"] if r["text"] == text]
+
+
+def _grouping(row: dict) -> set[str]:
+    return {row["area"], row["domain"]} - {""}
+
+
+def test_invented_level_names_are_read_from_shaded_banners(tmp_path):
+    record = extract_document(gen.banner_scheme_pdf(tmp_path / "banners.pdf"))
+    assert _levels(record) == gen.SCHEME
+    (row,) = _rows_of(record, "Homeless - or imminent")
+    assert (row["level_label"], row["area"], row["domain"]) == ("Nightfall", "Family and environment",
+                                                                "Family and community")
+    assert sum(len(t) for d in docgen.LEVELS.values() for t in d.values()) == len(record["indicators"])
+    assert "no level words" in record["structure"]["reading"] and "shaded" in record["structure"]["reading"]
+    assert record["levels"][0]["description"] == gen.DESCRIPTIONS[0]
+
+
+def test_first_level_banner_in_a_lighter_shade_is_a_level(tmp_path):
+    shades = ["#fbfdfb"] + gen.SHADES[1:]  # the first banner is nearly white
+    record = extract_document(gen.banner_scheme_pdf(tmp_path / "light.pdf", shades=shades))
+    assert _levels(record) == gen.SCHEME
+    assert _rows_of(record, "Good height/weight")[0]["level_label"] == "Sunrise"
+
+
+@pytest.mark.parametrize("rotated", [False, True], ids=["horizontal", "rotated"])
+def test_levels_as_table_rows_are_read_from_the_first_column(tmp_path, rotated):
+    record = extract_document(gen.transposed_pdf(tmp_path / "rows.pdf", rotated=rotated))
+    assert _levels(record) == gen.SCHEME
+    assert record["structure"]["reading"].startswith("rows:")
+    (row,) = _rows_of(record, "No recourse to public funds")
+    assert (row["level_label"], row["area"], row["domain"]) == ("Nightfall", "Family and environment",
+                                                                "Family and community")
+
+
+def test_a_level_printed_in_its_first_row_only_continues_by_its_colour(tmp_path):
+    record = extract_document(gen.transposed_pdf(tmp_path / "once.pdf", label_once=True))
+    assert _levels(record) == gen.SCHEME
+    # the second bullet of each cell sits in a row whose first cell shows only the level's shade
+    assert _rows_of(record, "Homeless - or imminent")[0]["level_label"] == "Nightfall"
+    assert _rows_of(record, "Some social exclusion problems")[0]["level_label"] == "Daylight"
+
+
+def test_a_document_of_one_level_is_extracted_and_named_as_such(tmp_path):
+    record = extract_document(gen.one_level_pdf(tmp_path / "one.pdf"))
+    assert _levels(record) == ["Targeted support"]
+    assert {r["level_rank"] for r in record["indicators"]} == {1}
+    assert _grouping(_rows_of(record, "Dental decay and no access to treatment")[0]) == {"Health"}
+    assert "1 level" in record["structure"]["reading"]
+
+
+def test_level_and_grouping_joined_by_a_dash_when_the_level_label_has_a_dash(tmp_path):
+    record = extract_document(gen.dashed_prefix_pdf(tmp_path / "dashed.pdf"))
+    assert _levels(record) == ["universal", "additional needs", "complex needs", "specialist"]
+    (row,) = _rows_of(record, "Non-organic failure to thrive")
+    assert row["level_label"] == "specialist" and _grouping(row) == {"Health"}
+
+
+def test_column_head_with_the_level_number_on_the_line_below_keeps_the_name(tmp_path):
+    heads = [["Universal", "Level 1"], ["Early help", "Level 2"], ["Targeted", "Level 3"], ["Specialist", "Level 4"]]
+    record = extract_document(gen.matrix_pdf(tmp_path / "heads.pdf", heads))
+    assert _levels(record) == ["Universal", "Early help", "Targeted", "Specialist"]
+
+
+def test_two_level_columns_with_one_label_stay_two_levels(tmp_path):
+    heads = [["Universal"], ["Early help"], ["Early help"], ["Specialist"]]
+    record = extract_document(gen.matrix_pdf(tmp_path / "twins.pdf", heads))
+    assert [(lv["rank"], lv["label"]) for lv in record["levels"]] == [
+        (1, "Universal"), (2, "Early help"), (3, "Early help"), (4, "Specialist")]
+    # the matrix prints level 3's bullets (LEVELS[3]) in the second "Early help" column
+    assert {r["level_rank"] for r in _rows_of(record, "Dental decay and no access to treatment")} == {3}
+
+
+def test_one_area_heading_over_all_bullets_is_kept(tmp_path):
+    heads = [["Universal"], ["Early help"], ["Targeted"], ["Specialist"]]
+    areas = {"Child development": ["Health", "Learning"]}
+    record = extract_document(gen.matrix_pdf(tmp_path / "one-area.pdf", heads, areas=areas))
+    assert {r["area"] for r in record["indicators"]} == {"CHILD DEVELOPMENT"}
+    assert {r["domain"] for r in record["indicators"]} == {"Health", "Learning"}
+
+
+def test_widely_letter_spaced_capitals_keep_their_word_spaces(tmp_path):
+    record = extract_document(docgen.letter_spaced_pdf(tmp_path / "tracked.pdf", ["Level 1 - Universal",
+                              "Level 2 - Early help", "Level 3 - Targeted", "Level 4 - Specialist"], spacing=4.5))
+    assert _levels(record) == ["UNIVERSAL", "EARLY HELP", "TARGETED", "SPECIALIST"]
+    assert {r["domain"] for r in record["indicators"]} == {"HEALTH", "LEARNING", "FAMILY AND COMMUNITY"}
+
+
+def test_rotated_label_drawn_letter_by_letter_is_read_whole(tmp_path):
+    record = extract_document(gen.letter_by_letter_rotated_pdf(tmp_path / "letters.pdf"))
+    labels = {label for r in record["indicators"] for label in _grouping(r)}
+    assert "CHILD AND FAMILY" in labels
+    assert not any(len(label) <= 2 for label in labels)
+
+
+def test_a_strategy_with_shaded_priorities_is_not_a_threshold_document(tmp_path):
+    with pytest.raises(DocumentError) as err:
+        extract_document(gen.strategy_pdf(tmp_path / "strategy.pdf"))
+    assert err.value.reason == "no_levels"
