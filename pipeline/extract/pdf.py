@@ -106,25 +106,41 @@ def _upright_words(page) -> list[Word]:
                                 for w in words])
 
 
+_TRACKED_GAP = 0.9    # single letters closer than this many ems on one line may be one letter-spaced run
+_WORD_SPACE = 0.25    # in such a run, a gap wider than the letters' own gap by this many ems is a word space
+
+
 def _join_letter_spaced(words: list[Word]) -> list[Word]:
     """Letter-spaced (tracked) text comes out one letter a word ("L E V E L"): join runs of three or more single
-    letters on one line whose gaps stay under half an em; the wider gap of a space still separates words."""
+    letters on one line, in one font, spaced evenly; a gap wider than the run's own letter gap by a quarter of an
+    em is a word space ("DEVELOPMENT OF THE CHILD", however wide the tracking)."""
     out: list[Word] = []
     run: list[Word] = []
+
+    def joined(letters: list[Word]) -> Word:
+        gaps = [b.x0 - a.x1 for a, b in zip(letters, letters[1:])] or [0.0]
+        return Word("".join(w.text for w in letters), letters[0].x0, letters[-1].x1, min(w.top for w in letters),
+                    max(w.bottom for w in letters), letters[0].font, letters[0].size, letters[0].colour,
+                    sum(gaps) / len(gaps))
 
     def flush() -> None:
         if len(run) >= 3:
             gaps = [b.x0 - a.x1 for a, b in zip(run, run[1:])]
-            out.append(Word("".join(w.text for w in run), run[0].x0, run[-1].x1, min(w.top for w in run),
-                            max(w.bottom for w in run), run[0].font, run[0].size, run[0].colour,
-                            sum(gaps) / len(gaps)))
+            letter_gap = sorted(gaps)[len(gaps) // 2] if len(gaps) >= 3 else min(gaps)
+            word = [run[0]]
+            for gap, w in zip(gaps, run[1:]):
+                if gap > letter_gap + _WORD_SPACE * w.size:
+                    out.append(joined(word))
+                    word = []
+                word.append(w)
+            out.append(joined(word))
         else:
             out.extend(run)
         run.clear()
 
     for w in words:
         if len(w.text) == 1 and run and abs(w.top - run[-1].top) < 0.3 * w.size \
-                and 0 <= w.x0 - run[-1].x1 < 0.5 * w.size and w.font == run[-1].font:
+                and 0 <= w.x0 - run[-1].x1 < _TRACKED_GAP * w.size and w.font == run[-1].font:
             run.append(w)
             continue
         flush()
