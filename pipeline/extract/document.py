@@ -126,7 +126,7 @@ def read_document(path: Path, hints: dict | None = None) -> DocumentReading:
     if not any(p.words for p in pages):
         raise DocumentError("no_text")
     page_frags = [fragments(p) for p in pages]
-    keys = furniture_keys(page_frags, [p.height for p in pages])
+    keys = furniture_keys(page_frags, pages)
     per_page: list[list[Block]] = []
     for page, frags in zip(pages, page_frags):
         frags = [f for f in frags if not is_furniture(f, keys)]
