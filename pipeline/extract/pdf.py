@@ -97,8 +97,14 @@ def is_white(col: tuple) -> bool:
     return not col or min(col) >= _WHITE
 
 
+def _flipped(c: dict) -> bool:
+    """A character turned upside down (a side label whose 90-degree turn a writer drew as 180 degrees)."""
+    matrix = c.get("matrix") or (1, 0, 0, 1)
+    return matrix[0] < 0 and matrix[3] < 0
+
+
 def _upright_words(page) -> list[Word]:
-    upright = page.filter(lambda o: o.get("object_type") != "char" or o.get("upright", True))
+    upright = page.filter(lambda o: o.get("object_type") != "char" or (o.get("upright", True) and not _flipped(o)))
     words = upright.extract_words(x_tolerance=1.5, y_tolerance=2.5, keep_blank_chars=False,
                                   use_text_flow=False, extra_attrs=["fontname", "size"], return_chars=True)
     return _join_letter_spaced([Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w["fontname"].split("+")[-1],
@@ -196,6 +202,34 @@ def _rotated_labels(chars: list[dict]) -> list[RotatedLabel]:
     return [lab for lab in labels if lab.text]
 
 
+def _flipped_labels(chars: list[dict]) -> list[RotatedLabel]:
+    """Upside-down text read the right way round: each line right to left, the lines bottom to top, lines
+    stacked within a line and a half of each other one label."""
+    lines: list[list[dict]] = []
+    for c in sorted(chars, key=lambda c: -c["top"]):
+        line = next((ln for ln in lines if abs(ln[0]["top"] - c["top"]) < 0.5 * c["size"]), None)
+        if line is None:
+            lines.append([c])
+        else:
+            line.append(c)
+    labels: list[RotatedLabel] = []
+    for line in lines:
+        line.sort(key=lambda c: -c["x1"])
+        text = line[0]["text"]
+        for prev, c in zip(line, line[1:]):
+            text += (" " if prev["x0"] - c["x1"] > 0.2 * c["size"] else "") + c["text"]
+        x0, x1 = min(c["x0"] for c in line), max(c["x1"] for c in line)
+        top, bottom = min(c["top"] for c in line), max(c["bottom"] for c in line)
+        bold = all("bold" in c["fontname"].lower() for c in line if c["text"].strip())
+        prev = labels[-1] if labels else None
+        if prev is not None and 0 <= prev.top - bottom < 1.5 * (bottom - top) and x0 < prev.x1 and prev.x0 < x1:
+            labels[-1] = RotatedLabel(f"{prev.text} {text.strip()}", min(prev.x0, x0), top, max(prev.x1, x1),
+                                      prev.bottom, prev.bold and bold)
+        elif text.strip():
+            labels.append(RotatedLabel(text.strip(), x0, top, x1, bottom, bold))
+    return [RotatedLabel(" ".join(lab.text.split()), lab.x0, lab.top, lab.x1, lab.bottom, lab.bold) for lab in labels]
+
+
 def _graphics(page) -> tuple[list[Box], list[Box], list[Box], list[Box]]:
     fills, hrules, vrules, shapes = [], [], [], []
     for r in page.rects + page.curves:
@@ -229,9 +263,11 @@ def _graphics(page) -> tuple[list[Box], list[Box], list[Box], list[Box]]:
 
 def read_page(page, number: int) -> Page:
     rotated_chars = [c for c in page.chars if not c.get("upright", True)]
+    flipped_chars = [c for c in page.chars if c.get("upright", True) and _flipped(c)]
     fills, hrules, vrules, shapes = _graphics(page)
+    rotated = _rotated_labels(rotated_chars) if rotated_chars else []
     return Page(number=number, width=float(page.width), height=float(page.height),
-                words=_upright_words(page), rotated=_rotated_labels(rotated_chars),
+                words=_upright_words(page), rotated=rotated + _flipped_labels(flipped_chars),
                 fills=fills, hrules=hrules, vrules=vrules, shapes=shapes)
 
 
