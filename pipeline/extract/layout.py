@@ -341,11 +341,13 @@ def _same_style(a: Fragment, b: Fragment) -> bool:
 
 
 def _continues(item_last: Fragment, text_x0: float, frag: Fragment) -> bool:
-    """Is `frag` a wrapped line of the item whose last line is `item_last`?"""
+    """Is `frag` a wrapped line of the item whose last line is `item_last`? A line that goes on with a lower-case
+    word may stand further down (a writer that leaves a blank line inside a wrapped bullet)."""
     if frag.bullet:
         return False
     gap = frag.top - item_last.bottom
-    return (abs(frag.x0 - text_x0) <= 2.5 and -1 <= gap <= 0.9 * item_last.size
+    reach = (2.2 if frag.text[:1].islower() else 0.9) * item_last.size
+    return (abs(frag.x0 - text_x0) <= 2.5 and -1 <= gap <= reach
             and abs(frag.size - item_last.size) < 0.6 and frag.bold == item_last.bold)
 
 
@@ -395,9 +397,12 @@ def blocks(frags: list[Fragment], hrules: list[Box]) -> list[Block]:
             if used[j]:
                 continue
             cand = frags[j]
-            if cand.top - lines[-1].bottom > 2 * lines[-1].size:
+            if cand.top - lines[-1].bottom > 2.5 * lines[-1].size:
                 break
             ok = _continues(lines[-1], text_x0, cand) if frag.bullet else _label_continues(lines[-1], cand)
+            if not ok and frag.bullet and cand.top > lines[-1].bottom - 1 and min(cand.x1, lines[-1].x1) > max(
+                    cand.x0, lines[-1].x0):
+                break  # something else stands under the bullet's last line: the bullet ends there
             if ok and frag.bullet == "" and id(cand) in crowded and id(lines[-1]) not in crowded:
                 ok = False  # a full-width heading is not continued by one cell of a row
             if ok and not _rule_between(lines[-1], cand, hrules):
