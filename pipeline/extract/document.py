@@ -67,12 +67,13 @@ def _join_cut_labels(pages: list[list[Block]]) -> None:
     counts = Counter(_label_key(b.text) for page in pages for b in page if b.kind == "label")
     # how often each label stands first / last in its column on a page: a piece every printing of which stands
     # there is a piece of a cut label, however often the cut recurs (a header row cut at each page break)
-    tops = Counter(_label_key(b.text) for page in pages for b in page
-                   if b.kind == "label" and _column_end(page, b, False, set()))
-    bottoms = Counter(_label_key(b.text) for page in pages for b in page
-                      if b.kind == "label" and _column_end(page, b, True, set()))
-    for prev, page in zip(pages, pages[1:]):
-        repeated = {b.text for b in prev} & {b.text for b in page}
+    shared = [{b.text for b in prev} & {b.text for b in page} for prev, page in zip(pages, pages[1:])]
+    before, after = [set()] + shared, shared + [set()]  # text repeated from the page before / on the page after
+    tops = Counter(_label_key(b.text) for page, seen in zip(pages, before) for b in page
+                   if b.kind == "label" and _column_end(page, b, False, seen))
+    bottoms = Counter(_label_key(b.text) for page, seen in zip(pages, after) for b in page
+                      if b.kind == "label" and _column_end(page, b, True, seen))
+    for prev, page, repeated in zip(pages, pages[1:], shared):
         for first in [b for b in page if b.kind == "label" and b.bold and _column_end(page, b, False, repeated)]:
             if counts[_label_key(first.text)] != tops[_label_key(first.text)]:
                 continue
