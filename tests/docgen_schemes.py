@@ -120,14 +120,14 @@ def dashed_prefix_pdf(path: Path) -> Path:
     return _build(path, story)
 
 
-def matrix_pdf(path: Path, heads: list[list[str]], *, areas: dict[str, list[str]] = AREAS) -> Path:
-    """One table: a column per level whose header cell prints `heads[i]` as stacked lines (the first bold), an
-    area row spanning the table, then a row per domain."""
+def matrix_pdf(path: Path, heads: list[list[str]], *, areas: dict[str, list[str]] = AREAS, bold_line: int = 0) -> Path:
+    """One table: a column per level whose header cell prints `heads[i]` as stacked lines (line `bold_line` bold),
+    an area row spanning the table, then a row per domain."""
     story: list = []
     _intro(story, "Threshold matrix")
     header = [Paragraph("Area of need", CELL_BOLD)]
     for lines in heads:
-        header.append([Paragraph(lines[0], CELL_BOLD)] + [Paragraph(line, CELL) for line in lines[1:]])
+        header.append([Paragraph(line, CELL_BOLD if k == bold_line else CELL) for k, line in enumerate(lines)])
     rows, spans = [header], []
     for area, domains in areas.items():
         spans.append(len(rows))

@@ -75,9 +75,10 @@ def test_level_and_grouping_joined_by_a_dash_when_the_level_label_has_a_dash(tmp
     assert row["level_label"] == "specialist" and _grouping(row) == {"Health"}
 
 
-def test_column_head_with_the_level_number_on_the_line_below_keeps_the_name(tmp_path):
+@pytest.mark.parametrize("bold_line", [0, 1], ids=["name in bold", "number in bold"])
+def test_column_head_with_the_level_number_on_the_line_below_keeps_the_name(tmp_path, bold_line):
     heads = [["Universal", "Level 1"], ["Early help", "Level 2"], ["Targeted", "Level 3"], ["Specialist", "Level 4"]]
-    record = extract_document(gen.matrix_pdf(tmp_path / "heads.pdf", heads))
+    record = extract_document(gen.matrix_pdf(tmp_path / "heads.pdf", heads, bold_line=bold_line))
     assert _levels(record) == ["Universal", "Early help", "Targeted", "Specialist"]
 
 
@@ -98,9 +99,10 @@ def test_one_area_heading_over_all_bullets_is_kept(tmp_path):
     assert {r["domain"] for r in record["indicators"]} == {"Health", "Learning"}
 
 
-def test_widely_letter_spaced_capitals_keep_their_word_spaces(tmp_path):
+@pytest.mark.parametrize("spacing", [4.5, 7.0])  # a third and a half of an em between the level headings' letters
+def test_widely_letter_spaced_capitals_keep_their_word_spaces(tmp_path, spacing):
     record = extract_document(docgen.letter_spaced_pdf(tmp_path / "tracked.pdf", ["Level 1 - Universal",
-                              "Level 2 - Early help", "Level 3 - Targeted", "Level 4 - Specialist"], spacing=4.5))
+                              "Level 2 - Early help", "Level 3 - Targeted", "Level 4 - Specialist"], spacing=spacing))
     assert _levels(record) == ["UNIVERSAL", "EARLY HELP", "TARGETED", "SPECIALIST"]
     assert {r["domain"] for r in record["indicators"]} == {"HEALTH", "LEARNING", "FAMILY AND COMMUNITY"}
 
@@ -116,3 +118,12 @@ def test_a_strategy_with_shaded_priorities_is_not_a_threshold_document(tmp_path)
     with pytest.raises(DocumentError) as err:
         extract_document(gen.strategy_pdf(tmp_path / "strategy.pdf"))
     assert err.value.reason == "no_levels"
+
+
+def test_two_level_banners_with_one_label_stay_two_levels(tmp_path):
+    labels = ["Universal", "Early help", "Early help", "Specialist"]  # told apart by their shades and descriptions
+    record = extract_document(gen.banner_scheme_pdf(tmp_path / "twins.pdf", labels))
+    assert [(lv["rank"], lv["label"]) for lv in record["levels"]] == [
+        (1, "Universal"), (2, "Early help"), (3, "Early help"), (4, "Specialist")]
+    assert {r["level_rank"] for r in _rows_of(record, "Dental decay and no access to treatment")} == {3}
+    assert {r["level_rank"] for r in _rows_of(record, "Minor concerns re diet, hygiene, clothing")} == {2}

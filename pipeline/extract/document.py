@@ -60,18 +60,27 @@ def _column_end(page: list[Block], lab: Block, last: bool, repeated: set[str]) -
 
 def _join_cut_labels(pages: list[list[Block]]) -> None:
     """A label cut by a page break ('Family & Social' / 'Relationships', 'PARENTING' / 'CAPACITY') is read
-    whole on both pages when the joined text is printed whole elsewhere in the document and neither piece is, or
+    whole on both pages when the joined text is printed whole elsewhere in the document and neither piece is but
+    at a page's foot or top (a header row cut at every break), or
     when the piece on the new page starts in lower case ('Guidance, boundaries' / 'and stimulation') and the
     lowest label of its column on the page before has its style."""
     counts = Counter(_label_key(b.text) for page in pages for b in page if b.kind == "label")
-    for prev, page in zip(pages, pages[1:]):
-        repeated = {b.text for b in prev} & {b.text for b in page}
+    # how often each label stands first / last in its column on a page: a piece every printing of which stands
+    # there is a piece of a cut label, however often the cut recurs (a header row cut at each page break)
+    shared = [{b.text for b in prev} & {b.text for b in page} for prev, page in zip(pages, pages[1:])]
+    before, after = [set()] + shared, shared + [set()]  # text repeated from the page before / on the page after
+    tops = Counter(_label_key(b.text) for page, seen in zip(pages, before) for b in page
+                   if b.kind == "label" and _column_end(page, b, False, seen))
+    bottoms = Counter(_label_key(b.text) for page, seen in zip(pages, after) for b in page
+                      if b.kind == "label" and _column_end(page, b, True, seen))
+    for prev, page, repeated in zip(pages, pages[1:], shared):
         for first in [b for b in page if b.kind == "label" and b.bold and _column_end(page, b, False, repeated)]:
-            if counts[_label_key(first.text)] != 1:
+            if counts[_label_key(first.text)] != tops[_label_key(first.text)]:
                 continue
             ends = [b for b in prev if b.kind == "label" and b.bold and b.rotated == first.rotated
                     and b.x0 < first.x1 and first.x0 < b.x1 and _column_end(prev, b, True, repeated)]
-            whole = [b for b in ends if counts[_label_key(f"{b.text} {first.text}")] and counts[_label_key(b.text)] == 1]
+            whole = [b for b in ends if counts[_label_key(f"{b.text} {first.text}")]
+                     and counts[_label_key(b.text)] == bottoms[_label_key(b.text)]]
             lowest = max(ends, key=lambda b: b.bottom, default=None)
             last = whole[0] if whole else lowest if (
                 lowest is not None and first.text[:1].islower() and abs(lowest.size - first.size) < 0.5) else None
@@ -126,7 +135,7 @@ def read_document(path: Path, hints: dict | None = None) -> DocumentReading:
     if not any(p.words for p in pages):
         raise DocumentError("no_text")
     page_frags = [fragments(p) for p in pages]
-    keys = furniture_keys(page_frags, [p.height for p in pages])
+    keys = furniture_keys(page_frags, pages)
     per_page: list[list[Block]] = []
     for page, frags in zip(pages, page_frags):
         frags = [f for f in frags if not is_furniture(f, keys)]

@@ -397,9 +397,12 @@ class Geometry:
         return top, min(bottom, cut) if bottom is not None else cut
 
     def _cell_fill(self, lab: Block, column: list[Block]):
-        """The shaded cell around a label: the smallest fill holding it and no other label of its column."""
+        """The shaded cell around a label: the smallest fill holding it and no other label of its column. A turned
+        label may run out of its narrow cell sideways (a writer that cannot turn the text prints it across): its
+        cell is the one its start stands in."""
+        right = lab.x0 + 1 if lab.rotated else lab.x1
         fills = [f for f in self.pages[lab.page].fills
-                 if f.x0 - 1 <= lab.x0 and lab.x1 <= f.x1 + 1 and f.top - 1 <= lab.top and lab.bottom <= f.bottom + 1
+                 if f.x0 - 1 <= lab.x0 and right <= f.x1 + 1 and f.top - 1 <= lab.top and lab.bottom <= f.bottom + 1
                  and not any(f.top <= (o.top + o.bottom) / 2 <= f.bottom for o in column)]
         return min(fills, key=lambda f: f.width * f.height, default=None)
 

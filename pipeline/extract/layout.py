@@ -136,32 +136,54 @@ def _furniture_key(frag: Fragment) -> str:
     return re.sub(r"\d+", "#", frag.text.lower()).strip()
 
 
-def _in_table_rows(frags: list[Fragment]) -> set[int]:
+def _in_table_rows(frags: list[Fragment], edges: list[float]) -> set[int]:
     """Fragments that belong to a table row: those on a line shared by three or more fragments, and the wrapped
     lines stacked under or over them in the same column (a repeated header whose long labels wrap is not
-    furniture, although its second line may hold only one or two of them)."""
+    furniture, although its second line may hold only one or two of them), never across a rule or the top of a
+    shaded cell (`edges`: a running header printed just above the table is not one of its rows)."""
     bands = Counter(round(f.top / 3) for f in frags)
     inside = {id(f) for f in frags if bands[round(f.top / 3)] >= 3}
+
+    def stacked(f: Fragment, g: Fragment) -> bool:
+        upper, lower = (f, g) if f.top < g.top else (g, f)
+        return (abs(g.top - f.top) <= 1.6 * (f.bottom - f.top) and min(f.x1, g.x1) > max(f.x0, g.x0)
+                and not any(upper.bottom - 1 <= y <= lower.top + 1 for y in edges))
+
     grew = True
     while grew:
         grew = False
         for f in frags:
-            if id(f) not in inside and any(
-                    id(g) in inside and abs(g.top - f.top) <= 1.6 * (f.bottom - f.top)
-                    and min(f.x1, g.x1) > max(f.x0, g.x0) for g in frags):
+            if id(f) not in inside and any(id(g) in inside and stacked(f, g) for g in frags):
                 inside.add(id(f))
                 grew = True
     return inside
 
 
-def furniture_keys(pages: list[list[Fragment]], heights: list[float]) -> set[tuple[str, int]]:
+# Running headers and footers sit in the page's top and bottom margins: above this share of the page height, or
+# below that one; plain text no bigger than the body's may sit lower in a deep margin (a landscape page's inch-wide
+# margin is 12% of it), where a heading at the top of each page would not be furniture.
+HEADER_BAND, FOOTER_BAND = 0.075, 0.92
+DEEP_HEADER_BAND, DEEP_FOOTER_BAND = 0.12, 0.9
+
+
+def furniture_keys(pages: list[list[Fragment]], sheets: list[Page]) -> set[tuple[str, int]]:
     """Text repeated at the same height on many pages (running headers, footers, page numbers), never a table
     row such as a header repeated at the top of each page."""
     counts: Counter = Counter()
-    for frags, height in zip(pages, heights):
-        near = [f for f in frags if f.top < height * 0.075 + 40 or f.bottom > height * 0.92 - 40]
-        in_rows = _in_table_rows(near)
-        edges = [f for f in near if f.top < height * 0.075 or f.bottom > height * 0.92]
+    sizes = Counter(round(f.size, 1) for frags in pages for f in frags)
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+
+    def in_margin(f: Fragment, height: float) -> bool:
+        if f.top < height * HEADER_BAND or f.bottom > height * FOOTER_BAND:
+            return True
+        plain = not f.bold and f.size <= body + 0.1
+        return plain and (f.top < height * DEEP_HEADER_BAND or f.bottom > height * DEEP_FOOTER_BAND)
+
+    for frags, sheet in zip(pages, sheets):
+        height = sheet.height
+        near = [f for f in frags if f.top < height * DEEP_HEADER_BAND + 40 or f.bottom > height * DEEP_FOOTER_BAND - 40]
+        in_rows = _in_table_rows(near, [r.top for r in sheet.hrules] + [f.top for f in sheet.fills])
+        edges = [f for f in near if in_margin(f, height)]
         counts.update({(_furniture_key(f), round(f.top / 6)) for f in edges if id(f) not in in_rows})
     need = max(2, int(len(pages) * 0.4))
     return {key for key, n in counts.items() if n >= need}
@@ -319,11 +341,13 @@ def _same_style(a: Fragment, b: Fragment) -> bool:
 
 
 def _continues(item_last: Fragment, text_x0: float, frag: Fragment) -> bool:
-    """Is `frag` a wrapped line of the item whose last line is `item_last`?"""
+    """Is `frag` a wrapped line of the item whose last line is `item_last`? A line that goes on with a lower-case
+    word may stand further down (a writer that leaves a blank line inside a wrapped bullet)."""
     if frag.bullet:
         return False
     gap = frag.top - item_last.bottom
-    return (abs(frag.x0 - text_x0) <= 2.5 and -1 <= gap <= 0.9 * item_last.size
+    reach = (2.2 if frag.text[:1].islower() else 0.9) * item_last.size
+    return (abs(frag.x0 - text_x0) <= 2.5 and -1 <= gap <= reach
             and abs(frag.size - item_last.size) < 0.6 and frag.bold == item_last.bold)
 
 
@@ -373,9 +397,12 @@ def blocks(frags: list[Fragment], hrules: list[Box]) -> list[Block]:
             if used[j]:
                 continue
             cand = frags[j]
-            if cand.top - lines[-1].bottom > 2 * lines[-1].size:
+            if cand.top - lines[-1].bottom > 2.5 * lines[-1].size:
                 break
             ok = _continues(lines[-1], text_x0, cand) if frag.bullet else _label_continues(lines[-1], cand)
+            if not ok and frag.bullet and cand.top > lines[-1].bottom - 1 and min(cand.x1, lines[-1].x1) > max(
+                    cand.x0, lines[-1].x0):
+                break  # something else stands under the bullet's last line: the bullet ends there
             if ok and frag.bullet == "" and id(cand) in crowded and id(lines[-1]) not in crowded:
                 ok = False  # a full-width heading is not continued by one cell of a row
             if ok and not _rule_between(lines[-1], cand, hrules):

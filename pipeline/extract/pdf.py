@@ -97,8 +97,14 @@ def is_white(col: tuple) -> bool:
     return not col or min(col) >= _WHITE
 
 
+def _flipped(c: dict) -> bool:
+    """A character turned upside down (a side label whose 90-degree turn a writer drew as 180 degrees)."""
+    matrix = c.get("matrix") or (1, 0, 0, 1)
+    return matrix[0] < 0 and matrix[3] < 0
+
+
 def _upright_words(page) -> list[Word]:
-    upright = page.filter(lambda o: o.get("object_type") != "char" or o.get("upright", True))
+    upright = page.filter(lambda o: o.get("object_type") != "char" or (o.get("upright", True) and not _flipped(o)))
     words = upright.extract_words(x_tolerance=1.5, y_tolerance=2.5, keep_blank_chars=False,
                                   use_text_flow=False, extra_attrs=["fontname", "size"], return_chars=True)
     return _join_letter_spaced([Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w["fontname"].split("+")[-1],
@@ -106,25 +112,41 @@ def _upright_words(page) -> list[Word]:
                                 for w in words])
 
 
+_TRACKED_GAP = 0.9    # single letters closer than this many ems on one line may be one letter-spaced run
+_WORD_SPACE = 0.25    # in such a run, a gap wider than the letters' own gap by this many ems is a word space
+
+
 def _join_letter_spaced(words: list[Word]) -> list[Word]:
     """Letter-spaced (tracked) text comes out one letter a word ("L E V E L"): join runs of three or more single
-    letters on one line whose gaps stay under half an em; the wider gap of a space still separates words."""
+    letters on one line, in one font, spaced evenly; a gap wider than the run's own letter gap by a quarter of an
+    em is a word space ("DEVELOPMENT OF THE CHILD", however wide the tracking)."""
     out: list[Word] = []
     run: list[Word] = []
+
+    def joined(letters: list[Word]) -> Word:
+        gaps = [b.x0 - a.x1 for a, b in zip(letters, letters[1:])] or [0.0]
+        return Word("".join(w.text for w in letters), letters[0].x0, letters[-1].x1, min(w.top for w in letters),
+                    max(w.bottom for w in letters), letters[0].font, letters[0].size, letters[0].colour,
+                    sum(gaps) / len(gaps))
 
     def flush() -> None:
         if len(run) >= 3:
             gaps = [b.x0 - a.x1 for a, b in zip(run, run[1:])]
-            out.append(Word("".join(w.text for w in run), run[0].x0, run[-1].x1, min(w.top for w in run),
-                            max(w.bottom for w in run), run[0].font, run[0].size, run[0].colour,
-                            sum(gaps) / len(gaps)))
+            letter_gap = sorted(gaps)[len(gaps) // 2] if len(gaps) >= 3 else min(gaps)
+            word = [run[0]]
+            for gap, w in zip(gaps, run[1:]):
+                if gap > letter_gap + _WORD_SPACE * w.size:
+                    out.append(joined(word))
+                    word = []
+                word.append(w)
+            out.append(joined(word))
         else:
             out.extend(run)
         run.clear()
 
     for w in words:
         if len(w.text) == 1 and run and abs(w.top - run[-1].top) < 0.3 * w.size \
-                and 0 <= w.x0 - run[-1].x1 < 0.5 * w.size and w.font == run[-1].font:
+                and 0 <= w.x0 - run[-1].x1 < _TRACKED_GAP * w.size and w.font == run[-1].font:
             run.append(w)
             continue
         flush()
@@ -180,6 +202,34 @@ def _rotated_labels(chars: list[dict]) -> list[RotatedLabel]:
     return [lab for lab in labels if lab.text]
 
 
+def _flipped_labels(chars: list[dict]) -> list[RotatedLabel]:
+    """Upside-down text read the right way round: each line right to left, the lines bottom to top, lines
+    stacked within a line and a half of each other one label."""
+    lines: list[list[dict]] = []
+    for c in sorted(chars, key=lambda c: -c["top"]):
+        line = next((ln for ln in lines if abs(ln[0]["top"] - c["top"]) < 0.5 * c["size"]), None)
+        if line is None:
+            lines.append([c])
+        else:
+            line.append(c)
+    labels: list[RotatedLabel] = []
+    for line in lines:
+        line.sort(key=lambda c: -c["x1"])
+        text = line[0]["text"]
+        for prev, c in zip(line, line[1:]):
+            text += (" " if prev["x0"] - c["x1"] > 0.2 * c["size"] else "") + c["text"]
+        x0, x1 = min(c["x0"] for c in line), max(c["x1"] for c in line)
+        top, bottom = min(c["top"] for c in line), max(c["bottom"] for c in line)
+        bold = all("bold" in c["fontname"].lower() for c in line if c["text"].strip())
+        prev = labels[-1] if labels else None
+        if prev is not None and 0 <= prev.top - bottom < 1.5 * (bottom - top) and x0 < prev.x1 and prev.x0 < x1:
+            labels[-1] = RotatedLabel(f"{prev.text} {text.strip()}", min(prev.x0, x0), top, max(prev.x1, x1),
+                                      prev.bottom, prev.bold and bold)
+        elif text.strip():
+            labels.append(RotatedLabel(text.strip(), x0, top, x1, bottom, bold))
+    return [RotatedLabel(" ".join(lab.text.split()), lab.x0, lab.top, lab.x1, lab.bottom, lab.bold) for lab in labels]
+
+
 def _graphics(page) -> tuple[list[Box], list[Box], list[Box], list[Box]]:
     fills, hrules, vrules, shapes = [], [], [], []
     for r in page.rects + page.curves:
@@ -213,9 +263,11 @@ def _graphics(page) -> tuple[list[Box], list[Box], list[Box], list[Box]]:
 
 def read_page(page, number: int) -> Page:
     rotated_chars = [c for c in page.chars if not c.get("upright", True)]
+    flipped_chars = [c for c in page.chars if c.get("upright", True) and _flipped(c)]
     fills, hrules, vrules, shapes = _graphics(page)
+    rotated = _rotated_labels(rotated_chars) if rotated_chars else []
     return Page(number=number, width=float(page.width), height=float(page.height),
-                words=_upright_words(page), rotated=_rotated_labels(rotated_chars),
+                words=_upright_words(page), rotated=rotated + _flipped_labels(flipped_chars),
                 fills=fills, hrules=hrules, vrules=vrules, shapes=shapes)
 
 

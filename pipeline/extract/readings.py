@@ -193,21 +193,38 @@ class _Section:
 def _sections(geo: Geometry, vocab: LevelVocabulary, members: list[Block], level_texts: list[str],
               items: dict[int, list[Block]]) -> list[_Section]:
     keys = [level_key(t) for t in level_texts]
+    colours = [geo.colour_of(m) for m in members]
+    descriptions = [geo.description_of(m) for m in members]
     groups: list[list[int]] = []
     for i, key in enumerate(keys):
-        if groups and keys[groups[-1][0]] == key:
+        if groups and keys[groups[-1][0]] == key and not _told_apart(groups[-1][0], i, colours, descriptions):
             groups[-1].append(i)
         else:
             groups.append([i])
+    seen: dict[str, int] = {}
+    for g in groups:  # two levels that print one label: the second is "early help#2"
+        first = keys[g[0]]
+        seen[first] = seen.get(first, 0) + 1
+        if seen[first] > 1 and _told_apart(next(h[0] for h in groups if keys[h[0]] == first), g[0], colours,
+                                           descriptions):
+            for i in g:
+                keys[i] = f"{first}#{seen[first]}"
     shared = _shared_substructure(geo, [[members[i] for i in g] for g in groups], items)
     out = []
     for g, repeats in zip(groups, shared):
-        first, text = members[g[0]], level_texts[g[0]]
+        text = level_texts[g[0]]
         out.append(_Section([members[i] for i in g], keys[g[0]], text,
                             sum(len(items.get(id(members[i]), [])) for i in g), vocab.likeness(text), repeats,
-                            [geo.colour_of(members[i]) for i in g], bool(geo.description_of(first)),
+                            [colours[i] for i in g], bool(descriptions[g[0]]),
                             names_a_grouping(text) and vocab.likeness(text) < NAMED))
     return out
+
+
+def _told_apart(a: int, b: int, colours: list, descriptions: list[str]) -> bool:
+    """Are two headings with one label two levels, not a title repeated: printed in different colours, or each
+    with a description of its own?"""
+    return ((colours[a] is not None and colours[b] is not None and colours[a] != colours[b])
+            or (bool(descriptions[a]) and bool(descriptions[b]) and descriptions[a] != descriptions[b]))
 
 
 def _run_evidence(run: list[_Section], title: str) -> Evidence:

@@ -17,6 +17,10 @@ _NUMBERING = re.compile(
     r"^\s*(?:(?:level|tier|step|stage|band)\s*(?:\d+[a-z]?|one|two|three|four|five|six)\b|level of need\b|"
     r"\d+(?:\.\d+)*[.)]?(?=\s))[\s:.)\-–—]*", re.IGNORECASE)
 _TRAILING_NUMBER = re.compile(r"\s*\(\s*\d{1,2}\s*\)\s*$")  # "Everyday (1)": the number in brackets after the name
+# level numbering after the name, as a header cell prints it on the line below ("Universal Level 1"); "Early help
+# (Level 2)" keeps its brackets, as documents print it
+_TRAILING_LEVEL = re.compile(r"(?<=\w)[\s:\-–—]+(?:level|tier)\s*(?:\d+|one|two|three|four|five|six)\s*$",
+                             re.IGNORECASE)
 _CONTINUED = re.compile(r"[\s:\-–—]*[(\[]?\s*(?:continued|cont'?d?\.?)\s*[)\]]?\s*$", re.IGNORECASE)
 # weaker than a level word: pathway steps ("Step 1") and document sections ("Stage 2") use these too
 _WEAK_PREFIXES = {"step", "stage"}
@@ -38,7 +42,9 @@ def strip_numbering(label: str) -> str:
     while prev != text and text:
         prev = text
         text = _TRAILING_NUMBER.sub("", _NUMBERING.sub("", text)).strip(_SEPARATORS)
-    return text or prev or label.strip()
+    text = text or prev or label.strip()
+    name = _TRAILING_LEVEL.sub("", text).strip(_SEPARATORS)
+    return name if name and not _NUMBERING.match(name) else text
 
 
 def strip_continued(label: str) -> str:
