@@ -32,7 +32,7 @@ DOCUMENT_SUFFIXES = (".pdf", ".docx", ".html", ".htm")  # read by content; the s
 FIELDS = ("file", "framework", "authority", "partnership", "title", "published", "source", "licence",
           "attribution", "sha256")
 # Optional analyst hints that steer extraction (see README, "Analyst hints"):
-LAYOUTS = ("level_grid", "level_tables", "matrix", "domain_sections", "list")
+LAYOUTS = ("level_grid", "level_tables", "matrix", "domain_sections", "list", "transposed")
 GROUPINGS = ("area+domain", "area", "domain", "none")
 HINTS = ("levels", "layout", "grouping", "pages")
 MAX_PAGE = 100_000
