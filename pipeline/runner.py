@@ -56,17 +56,24 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def _lower_limit(which: int, value: int, slack: int = 0) -> None:
+    """Set a resource limit, never above what this process may already use (a run started under a ulimit)."""
+    _, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+        slack = min(slack, hard - value)
+    resource.setrlimit(which, (value, value + slack))
+
+
 def _child(conn, parent: int, func: Callable, args: tuple, memory_mb: int | None, cpu_s: float | None) -> None:
     _die_with_parent(parent)
     faulthandler.disable()  # a worker killed by a signal is reported by the parent, not by a stack dump
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if memory_mb:
-        limit = _address_space() + memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        _lower_limit(resource.RLIMIT_AS, _address_space() + memory_mb * 1024 * 1024)
     if cpu_s:  # a second safety net: a runaway child stops even if nobody watches it
-        seconds = int(cpu_s) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+        _lower_limit(resource.RLIMIT_CPU, int(cpu_s) + 1, slack=5)
     try:
         conn.send(("done", func(*args)))
     except MemoryError:

@@ -10,6 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import DocumentError
+from ..manifest import pages_in
 from . import crosscheck
 from .bullets import clean_text, join_lines
 from .content import layout
@@ -129,7 +130,7 @@ def read_document(path: Path, hints: dict | None = None) -> DocumentReading:
     with pdf:
         if not pdf.pages:
             raise DocumentError("no_pages")
-        wanted = set(hints.get("pages") or []) & set(range(1, len(pdf.pages) + 1)) or None
+        wanted = pages_in(hints.get("pages") or [], len(pdf.pages)) or None
         pages = [read_page(p, i + 1) for i, p in enumerate(pdf.pages) if wanted is None or i + 1 in wanted]
         n_pages = len(pdf.pages)
     if not any(p.words for p in pages):
@@ -147,7 +148,7 @@ def read_document(path: Path, hints: dict | None = None) -> DocumentReading:
     all_blocks = [b for page_blocks in per_page for b in page_blocks]
     structure = read_structure(pages, all_blocks, hints)
     warnings = list(structure.warnings)
-    if hints.get("pages") and wanted != set(hints["pages"]):
+    if hints.get("pages") and (wanted is None or max(last for _, last in hints["pages"]) > n_pages):
         warnings.append(f"pages hint: the document has {n_pages} pages; "
                         + ("pages outside it ignored" if wanted else "no hinted page exists, all pages read"))
     return DocumentReading(pages, all_blocks, structure, n_pages, warnings)
