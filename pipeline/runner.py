@@ -75,14 +75,19 @@ def _child(conn, parent: int, func: Callable, args: tuple, memory_mb: int | None
     if cpu_s:  # a second safety net: a runaway child stops even if nobody watches it
         _lower_limit(resource.RLIMIT_CPU, int(cpu_s) + 1, slack=5)
     try:
-        conn.send(("done", func(*args)))
+        result = ("done", func(*args))
     except MemoryError:
-        conn.send(("memory", "ran out of memory"))
+        result = ("memory", "ran out of memory")
     except BaseException as exc:  # report, never raise: the parent decides
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        conn.send(("error", detail))
+        result = ("error", "".join(traceback.format_exception_only(type(exc), exc)).strip()[:500])
+    try:
+        conn.send(result)
+    except BaseException:  # the result cannot be sent back (too large for the memory left): say so, quietly
+        with contextlib.suppress(BaseException):
+            conn.send(("memory", "ran out of memory sending the result back"))
     finally:
         conn.close()
+    os._exit(0)  # no stack dump on the way out: whatever went wrong has been sent
 
 
 def _stop(proc) -> None:
