@@ -270,7 +270,7 @@ def inspect(document: Annotated[Path, typer.Argument(help="A PDF: a path, or a f
     for warning in result["warnings"]:
         typer.secho(f"  warning: {p(warning)}", fg=typer.colors.YELLOW)
     for written in result["pngs"]:
-        echo(f"{'outline' if written.endswith('.txt') else 'picture'}: {written}")
+        echo(f"{'outline' if written.endswith('.txt') else 'picture'}: {p(written)}")
 
 
 @app.command()
@@ -297,7 +297,10 @@ def lookup(text: Annotated[str, typer.Argument(help="A free-text description of 
         result = run_lookup(out, text, frameworks=framework, top=top)
     except LookupError_ as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    typer.echo(_json.dumps(result, ensure_ascii=False, indent=1) if as_json else render(result))
+    from pipeline.errors import printable
+
+    shown = _json.dumps(result, ensure_ascii=False, indent=1) if as_json else render(result)
+    typer.echo("\n".join(printable(line) for line in shown.split("\n")))  # names from files: no terminal control
 
 
 @app.command("run")
@@ -363,7 +366,7 @@ def print_extract_summary(summary: dict, raw_docs: Path, out: Path) -> None:
 
     echo = typer.echo
     cached = f", {summary['cached']} from cache" if summary["cached"] else ""
-    echo(f"\nExtracted {raw_docs} -> {out} in {summary['seconds']:.1f} s{cached}")
+    echo(f"\nExtracted {p(raw_docs)} -> {p(out)} in {summary['seconds']:.1f} s{cached}")
     echo(f"  documents {summary['documents']}: {summary['ok']} ok, {summary['failed']} failed, "
          f"{summary['skipped']} skipped; {summary['pages']} pages; {summary['indicators']} indicators")
     if summary["levels"]:
@@ -381,7 +384,7 @@ def print_extract_summary(summary: dict, raw_docs: Path, out: Path) -> None:
         for failure in failures[:12]:
             echo(f"    {failure['status']}: {failure['message']}")
         if len(failures) > 12:
-            echo(f"    ... and {len(failures) - 12} more (see {out / 'interim' / 'run.json'})")
+            echo(f"    ... and {len(failures) - 12} more (see {p(out / 'interim' / 'run.json')})")
 
 
 def print_stage_summary(stage: str, summary: Any) -> None:
