@@ -111,3 +111,119 @@ def test_a_corrections_file_aliasing_a_long_text_onto_many_indicators_is_refused
     result = bounded("normalise", "--raw-docs", str(raw), "--out", str(out))
     assert result.returncode == 2 and "characters of text once aliases are expanded" in result.stderr, \
         result.stderr[-2000:]
+
+
+def _bullet_page(texts: list[str]) -> str:
+    items = "".join(f"<li>{t}</li>" for t in texts)
+    return (f"<!DOCTYPE html><html><body><main><h1>Levels of need</h1><h2>Level 1 Universal</h2><ul>{items}</ul>"
+            f"<h2>Level 2 Early help</h2><ul>{items}</ul></main></body></html>")
+
+
+def test_a_web_page_of_enormous_bullets_is_refused_and_the_rest_published(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    docgen.threshold_list_pdf(raw / "good.pdf", SEED_LEVELS)
+    (raw / "long.html").write_text(_bullet_page([f"Bullet {n} " + "word " * 20_000 for n in range(20)]),
+                                   encoding="utf-8")
+    result = run(raw, out)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "long.html: too large" in result.stderr and "characters of text" in result.stderr
+    assert {r["document"] for r in rows(out / "indicators.csv")} == {"good.pdf"}
+
+
+def test_an_indicator_longer_than_any_bullet_is_cut_with_a_warning(tmp_path):
+    from pipeline.extract import extract_document
+
+    page = tmp_path / "one-long.html"
+    page.write_text(_bullet_page(["Good height/weight", "Attends school " + "regularly " * 600]), encoding="utf-8")
+    record = extract_document(page)
+    assert max(len(r["text"]) for r in record["indicators"]) == 2000
+    assert any("longer than 2000 characters" in w for w in record["warnings"])
+
+
+def test_a_package_of_thousands_of_parts_is_named_too_large_from_its_end_record(tmp_path):
+    import time
+    import zipfile
+
+    from pipeline.errors import DocumentError
+    from pipeline.extract.preflight import Limits, check_file
+
+    package = tmp_path / "many.docx"
+    with zipfile.ZipFile(package, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document/>")
+        for n in range(12_000):
+            zf.writestr(f"word/media/{n}.bin", b"")
+    start = time.monotonic()
+    try:
+        check_file(package, Limits())
+    except DocumentError as exc:
+        assert exc.reason == "too_large" and "12001 parts in the package" in str(exc)
+    else:
+        raise AssertionError("a package of 12,001 parts was accepted")
+    assert time.monotonic() - start < 1.0
+
+
+def test_failures_of_word_and_web_documents_are_worded_for_their_format(tmp_path):
+    import zipfile
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    docgen.threshold_list_pdf(raw / "good.pdf", SEED_LEVELS)
+    with zipfile.ZipFile(raw / "broken.docx", "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document><unclosed>")
+    (raw / "empty.html").write_text("<!DOCTYPE html><html><body><main></main></body></html>", encoding="utf-8")
+    result = run(raw, out)
+    assert result.returncode == 1
+    assert "broken.docx: truncated or corrupt Word document" in result.stderr, result.stderr[-2000:]
+    assert "empty.html: no text in the web page" in result.stderr
+    assert "PDF" not in "".join(line for line in result.stderr.splitlines() if "broken.docx" in line
+                                or "empty.html" in line)
+
+
+def test_a_web_page_saved_as_utf16_is_read(tmp_path):
+    from pipeline.extract import extract_document
+
+    page = tmp_path / "utf16.html"
+    page.write_bytes(b"\xff\xfe" + _bullet_page(["Good height/weight", "Attends school regularly"]).encode("utf-16-le"))
+    record = extract_document(page)
+    assert record["format"] == "html" and {r["text"] for r in record["indicators"]} == {
+        "Good height/weight", "Attends school regularly"}
+
+
+def test_a_full_width_formula_sign_is_neutralised_in_csv():
+    from pipeline.csvfile import read_cell, safe_cell
+
+    for text in ("\uff1dHYPERLINK(\"http://evil.example\")", "\ufe62cmd", "\uff20SUM(A1)", "\uff0d2+3 families"):
+        assert safe_cell(text).startswith("'") and read_cell(safe_cell(text)) == text
+
+
+def test_names_with_terminal_escapes_reach_no_terminal_raw(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    name = "red\x1b[31mlevels\x1b[0m.pdf"
+    docgen.threshold_list_pdf(raw / name, SEED_LEVELS)
+    assert run(raw, out).returncode == 0
+    found = threshold("lookup", "persistent substance misuse", "--out", str(out))
+    assert found.returncode == 0 and "\x1b" not in found.stdout and "\\x1b" in found.stdout, found.stdout[-500:]
+    seen = threshold("inspect", name, "--raw-docs", str(raw), "--to", str(tmp_path / "png"), "--pages", "3")
+    assert seen.returncode == 0 and "\x1b" not in seen.stdout + seen.stderr and "\\x1b" in seen.stdout
+
+
+def test_the_normalisation_report_carries_no_live_markup(tmp_path):
+    from pipeline.normalise import run_normalise
+    from pipeline.normalise.fixtures import write_interim
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (interim,) = write_interim([ROOT / "tests" / "data" / "corpus" / "dev" / "worcestershire__list__v1.truth.yaml"], out)
+    record = json.loads(interim.read_text(encoding="utf-8"))
+    record["levels"][0]["label"] = "<script>alert('x')</script> [click](http://evil.example)"
+    for row in record["indicators"]:
+        if row["level_rank"] == 1:
+            row["level_label"] = record["levels"][0]["label"]
+    interim.write_text(json.dumps(record), encoding="utf-8")
+    run_normalise(raw, out)
+    markdown = (out / "normalised" / "report.md").read_text(encoding="utf-8")
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown
+    assert "[click](" not in markdown and "\\[click\\](" in markdown  # a link no renderer follows
