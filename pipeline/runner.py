@@ -193,6 +193,34 @@ def memory_budget(memory_mb: int | None):
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+class StageTimeout(Exception):
+    """A stage ran past its time budget."""
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float | None):
+    """Let the block run at most `seconds` of wall-clock time in this process (a real-time alarm, restored after):
+    a stage that runs away in the main process raises StageTimeout instead of running for ever."""
+    if not seconds:
+        yield
+        return
+
+    def expired(signum, frame):
+        raise StageTimeout(f"ran longer than {seconds:g} s")
+
+    try:
+        previous = signal.signal(signal.SIGALRM, expired)
+    except ValueError:  # not the main thread: no alarm here
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _raise_on_sigterm():
     """Turn SIGTERM into SystemExit while workers run, so the finally-block above kills them; returns the
     previous handler (None when signals cannot be set here)."""
