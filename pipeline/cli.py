@@ -64,6 +64,9 @@ MaxChars = Annotated[int, typer.Option("--max-chars", min=1, max=1_000_000_000,
 StageMemoryMb = Annotated[int, typer.Option("--stage-memory-mb", min=256, max=1 << 20,
                                             help="Memory (MiB of address space) the normalise, compare and "
                                                  "publish stages may add before they stop.")]
+StageTimeout = Annotated[float, typer.Option("--stage-timeout", min=1, max=7 * 24 * 3600,
+                                             help="Seconds the normalise, compare and publish stages may each "
+                                                  "run before they stop.")]
 
 
 def _version(value: bool) -> None:
@@ -88,6 +91,7 @@ def _fail(message: str, code: int) -> typer.Exit:
 def _call(stage: str, func: Callable[[], Any]) -> Any:
     """Run one stage; map the known failures to exit statuses with a one-line message."""
     from pipeline.errors import InputFileError
+    from pipeline.runner import StageTimeout
     from pipeline.runner_files import FolderBusy, OutFolderError
 
     try:
@@ -95,6 +99,8 @@ def _call(stage: str, func: Callable[[], Any]) -> Any:
     except MemoryError:
         raise _fail(f"the {stage} stage ran out of memory (raise the limit with --stage-memory-mb)",
                     EXIT_STAGE_FAILED) from None
+    except StageTimeout as exc:
+        raise _fail(f"the {stage} stage {exc} (raise the limit with --stage-timeout)", EXIT_STAGE_FAILED) from None
     except (InputFileError, OutFolderError) as exc:  # the manifest, corrections, a data file or OUT: named
         raise _fail(str(exc), EXIT_USAGE) from None
     except FolderBusy as exc:
@@ -149,47 +155,51 @@ def extract(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), 
     raise typer.Exit(EXIT_DOCUMENT_FAILED if summary["failed"] else EXIT_OK)
 
 
-def _bounded(stage: str, func: Callable[[], Any], memory_mb: int) -> Any:
-    """Run a stage in this process within its memory budget."""
-    from pipeline.runner import memory_budget
+def _bounded(stage: str, func: Callable[[], Any], memory_mb: int, seconds: float) -> Any:
+    """Run a stage in this process within its memory and time budgets."""
+    from pipeline.runner import memory_budget, time_budget
 
-    with memory_budget(memory_mb):
+    with memory_budget(memory_mb), time_budget(seconds):
         return _call(stage, func)
 
 
 @app.command()
 def normalise(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"),
-              stage_memory_mb: StageMemoryMb = _D.stage_memory_mb) -> None:
+              stage_memory_mb: StageMemoryMb = _D.stage_memory_mb,
+              stage_timeout: StageTimeout = _D.stage_timeout_s) -> None:
     """Map onto the common schema.
 
     Maps each document's levels, areas and domains onto the common schema and tags themes and qualifiers;
     reads OUT/interim and RAW_DOCS/corrections.yaml, writes OUT/normalised."""
     run = _stage("pipeline.normalise", "run_normalise")
     with _locked(out):
-        print_stage_summary("normalise", _bounded("normalise", lambda: run(raw_docs, out), stage_memory_mb))
+        print_stage_summary("normalise", _bounded("normalise", lambda: run(raw_docs, out), stage_memory_mb,
+                                                  stage_timeout))
 
 
 @app.command()
-def compare(out: Out = Path("extracted"), stage_memory_mb: StageMemoryMb = _D.stage_memory_mb) -> None:
+def compare(out: Out = Path("extracted"), stage_memory_mb: StageMemoryMb = _D.stage_memory_mb,
+            stage_timeout: StageTimeout = _D.stage_timeout_s) -> None:
     """Compare frameworks and check consistency.
 
     Compares frameworks theme by theme and checks each one for consistency; reads OUT/normalised, writes
     OUT/compare."""
     run = _stage("pipeline.compare", "run_compare")
     with _locked(out):
-        print_stage_summary("compare", _bounded("compare", lambda: run(out), stage_memory_mb))
+        print_stage_summary("compare", _bounded("compare", lambda: run(out), stage_memory_mb, stage_timeout))
 
 
 @app.command()
 def publish(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"),
-            stage_memory_mb: StageMemoryMb = _D.stage_memory_mb) -> None:
+            stage_memory_mb: StageMemoryMb = _D.stage_memory_mb,
+            stage_timeout: StageTimeout = _D.stage_timeout_s) -> None:
     """Validate and publish the datasets.
 
     Validates everything and publishes the datasets, datapackage.json and report.html at the top of OUT. If
     validation fails nothing is published and the previous release stays as it was."""
     run = _stage("pipeline.publish", "run_publish")
     with _locked(out):
-        summary = _bounded("publish", lambda: run(raw_docs, out), stage_memory_mb)
+        summary = _bounded("publish", lambda: run(raw_docs, out), stage_memory_mb, stage_timeout)
         print_stage_summary("publish", summary)
     raise typer.Exit(EXIT_DOCUMENT_FAILED if _held_back(summary) else EXIT_OK)
 
@@ -270,7 +280,7 @@ def inspect(document: Annotated[Path, typer.Argument(help="A PDF: a path, or a f
     for warning in result["warnings"]:
         typer.secho(f"  warning: {p(warning)}", fg=typer.colors.YELLOW)
     for written in result["pngs"]:
-        echo(f"{'outline' if written.endswith('.txt') else 'picture'}: {written}")
+        echo(f"{'outline' if written.endswith('.txt') else 'picture'}: {p(written)}")
 
 
 @app.command()
@@ -297,7 +307,10 @@ def lookup(text: Annotated[str, typer.Argument(help="A free-text description of 
         result = run_lookup(out, text, frameworks=framework, top=top)
     except LookupError_ as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    typer.echo(_json.dumps(result, ensure_ascii=False, indent=1) if as_json else render(result))
+    from pipeline.errors import printable
+
+    shown = _json.dumps(result, ensure_ascii=False, indent=1) if as_json else render(result)
+    typer.echo("\n".join(printable(line) for line in shown.split("\n")))  # names from files: no terminal control
 
 
 @app.command("run")
@@ -305,7 +318,8 @@ def run_all(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), 
             no_cache: NoCache = False, progress: Progress = True, timeout: Timeout = _D.timeout_s,
             memory_mb: MemoryMb = _D.memory_mb, max_pages: MaxPages = _D.max_pages,
             max_mb: MaxMb = _D.max_mb, max_chars: MaxChars = _D.max_chars,
-            stage_memory_mb: StageMemoryMb = _D.stage_memory_mb) -> None:
+            stage_memory_mb: StageMemoryMb = _D.stage_memory_mb,
+            stage_timeout: StageTimeout = _D.stage_timeout_s) -> None:
     """Run every stage (the whole pipeline).
 
     Runs extract, normalise, compare and publish in order. Documents that fail are reported and left out; the
@@ -322,7 +336,7 @@ def run_all(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), 
                                           ("compare", "pipeline.compare", "run_compare", (out,)),
                                           ("publish", "pipeline.publish", "run_publish", (raw_docs, out))):
             run = _stage(module, func)
-            published = _bounded(stage, lambda: run(*args), stage_memory_mb)
+            published = _bounded(stage, lambda: run(*args), stage_memory_mb, stage_timeout)
             print_stage_summary(stage, published)
     held = _held_back(published)
     raise typer.Exit(EXIT_DOCUMENT_FAILED if summary["failed"] or held else EXIT_OK)
@@ -363,7 +377,7 @@ def print_extract_summary(summary: dict, raw_docs: Path, out: Path) -> None:
 
     echo = typer.echo
     cached = f", {summary['cached']} from cache" if summary["cached"] else ""
-    echo(f"\nExtracted {raw_docs} -> {out} in {summary['seconds']:.1f} s{cached}")
+    echo(f"\nExtracted {p(raw_docs)} -> {p(out)} in {summary['seconds']:.1f} s{cached}")
     echo(f"  documents {summary['documents']}: {summary['ok']} ok, {summary['failed']} failed, "
          f"{summary['skipped']} skipped; {summary['pages']} pages; {summary['indicators']} indicators")
     if summary["levels"]:
@@ -381,7 +395,7 @@ def print_extract_summary(summary: dict, raw_docs: Path, out: Path) -> None:
         for failure in failures[:12]:
             echo(f"    {failure['status']}: {failure['message']}")
         if len(failures) > 12:
-            echo(f"    ... and {len(failures) - 12} more (see {out / 'interim' / 'run.json'})")
+            echo(f"    ... and {len(failures) - 12} more (see {p(out / 'interim' / 'run.json')})")
 
 
 def print_stage_summary(stage: str, summary: Any) -> None:

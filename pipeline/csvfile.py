@@ -2,7 +2,7 @@
 rule against spreadsheet formula injection.
 
 The rule (OWASP "CSV injection"): a cell whose text starts with `=`, `+`, `-`, `@`, a tab or a carriage return
-(after any apostrophes) could run as a formula when the file is opened in a spreadsheet, so it is written with one
+(after any apostrophes; their full-width and small forms too, "＝") could run as a formula when the file is opened in a spreadsheet, so it is written with one
 more leading apostrophe, which spreadsheets show as text. Numbers ("-1.5", "+3") are written as they are. The
 JSON files keep the raw text. `read_cell` undoes the rule exactly, so the stages read back what they wrote.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from pathlib import Path
 from typing import Iterable
 
@@ -20,7 +21,9 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def _live(text: str) -> bool:
-    return bool(_LIVE.match(text)) and not _NUMBER.match(text)
+    """Could the cell start a formula? Full-width and small forms count ("＝", "﹢"): a spreadsheet may fold them."""
+    folded = unicodedata.normalize("NFKC", text[:8]) + text[8:]
+    return bool(_LIVE.match(folded)) and not _NUMBER.match(folded)
 
 
 def safe_cell(text: str) -> str:

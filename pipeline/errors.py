@@ -7,10 +7,10 @@ import re
 REASONS = {
     "not_pdf": "not a PDF",
     "not_a_file": "not a regular file",
-    "corrupt": "truncated or corrupt PDF",
-    "encrypted": "encrypted PDF",
-    "no_pages": "the PDF has no pages",
-    "no_text": "no text layer (scanned?); OCR is not available",
+    "corrupt": "truncated or corrupt {document}",
+    "encrypted": "encrypted {document}",
+    "no_pages": "the {document} has no pages",
+    "no_text": "no text in the {document}",
     "no_indicators": "no indicator tables found",
     "no_levels": "no levels of need found (not a threshold document?)",
     "too_large": "too large",
@@ -30,13 +30,25 @@ def printable(text: object) -> str:
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
-class DocumentError(Exception):
-    """A document that cannot be processed. `reason` is a key of REASONS; `detail` adds specifics."""
+DOCUMENT_KINDS = {"pdf": "PDF", "docx": "Word document", "html": "web page"}
+# where a reason reads differently for one kind of document
+_KIND_REASONS = {("no_text", "pdf"): "no text layer (scanned?); OCR is not available"}
 
-    def __init__(self, reason: str, detail: str = "") -> None:
+
+def reason_text(reason: str, kind: str | None = "pdf") -> str:
+    """A reason in words, worded for the document's own format ('truncated or corrupt Word document')."""
+    text = _KIND_REASONS.get((reason, kind)) or REASONS.get(reason, reason)
+    return text.format(document=DOCUMENT_KINDS.get(kind or "", "document"))
+
+
+class DocumentError(Exception):
+    """A document that cannot be processed. `reason` is a key of REASONS; `detail` adds specifics; `kind` is the
+    document's format (pdf, docx, html), when known, for the wording."""
+
+    def __init__(self, reason: str, detail: str = "", kind: str | None = "pdf") -> None:
         self.reason = reason if reason in REASONS else "error"
-        self.detail = detail
-        text = REASONS[self.reason] + (f": {detail}" if detail else "")
+        self.detail, self.kind = detail, kind
+        text = reason_text(self.reason, kind) + (f": {detail}" if detail else "")
         super().__init__(text)
 
 

@@ -32,10 +32,13 @@ DOCUMENT_SUFFIXES = (".pdf", ".docx", ".html", ".htm")  # read by content; the s
 FIELDS = ("file", "framework", "authority", "partnership", "title", "published", "source", "licence",
           "attribution", "sha256")
 # Optional analyst hints that steer extraction (see README, "Analyst hints"):
-LAYOUTS = ("level_grid", "level_tables", "matrix", "domain_sections", "list")
+LAYOUTS = ("level_grid", "level_tables", "matrix", "domain_sections", "list", "transposed")
 GROUPINGS = ("area+domain", "area", "domain", "none")
 HINTS = ("levels", "layout", "grouping", "pages")
 MAX_PAGE = 100_000
+MAX_PAGE_PARTS = 200     # parts of a `pages` hint ("5-12, 14" has two)
+MAX_LEVEL_HINTS = 12     # labels in a `levels` hint (documents print 1 to 6 levels)
+MAX_LABEL_CHARS = 200    # characters in one hinted level label
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _PUBLISHED = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
@@ -179,12 +182,16 @@ def _real_date(text: str) -> bool:
 
 def _check_hints(raw: dict, where: str) -> dict:
     """The entry's analyst hints, checked: levels (labels as printed, lowest need first), layout (a family
-    name), grouping (area+domain | area | domain | none) and pages (e.g. "5-12, 14" or a list of numbers)."""
+    name), grouping (area+domain | area | domain | none) and pages (e.g. "5-12, 14" or a list of numbers, kept as
+    ranges)."""
     hints: dict = {}
     levels = raw.get("levels")
     if levels is not None:
         if not isinstance(levels, list) or not levels or not all(isinstance(v, str) and v.strip() for v in levels):
             raise ManifestError(f"{where}: 'levels' must be a list of the level labels as printed, lowest need first")
+        if len(levels) > MAX_LEVEL_HINTS or any(len(v) > MAX_LABEL_CHARS for v in levels):
+            raise ManifestError(f"{where}: 'levels' takes at most {MAX_LEVEL_HINTS} labels of at most "
+                                f"{MAX_LABEL_CHARS} characters each")
         hints["levels"] = [v.strip() for v in levels]
     for key, allowed in (("layout", LAYOUTS), ("grouping", GROUPINGS)):
         value = raw.get(key)
@@ -197,19 +204,33 @@ def _check_hints(raw: dict, where: str) -> dict:
     return hints
 
 
-def parse_pages(value: object, where: str) -> list[int]:
-    """'5-12, 14' or 7 or [5, 6, 7] -> sorted page numbers."""
+def parse_pages(value: object, where: str) -> list[list[int]]:
+    """'5-12, 14' or 7 or [5, 6, 7] -> sorted, merged ranges [[5, 12], [14, 14]]. Ranges stay ranges (a hint of
+    "1-100000" costs two numbers, never a set of pages); at most MAX_PAGE_PARTS parts."""
     parts = value if isinstance(value, list) else str(value).split(",")
-    pages: set[int] = set()
+    if len(parts) > MAX_PAGE_PARTS:
+        raise ManifestError(f"{where}: 'pages' has {len(parts)} parts, the limit is {MAX_PAGE_PARTS}")
+    ranges: list[list[int]] = []
     for part in parts:
-        text = str(part).strip()
-        m = re.fullmatch(r"(\d+)(?:\s*-\s*(\d+))?", text)
+        text = str(part).strip()[:40]
+        m = re.fullmatch(r"(\d{1,6})(?:\s*-\s*(\d{1,6}))?", text)
         first, last = (int(m.group(1)), int(m.group(2) or m.group(1))) if m else (0, 0)
         if not m or isinstance(part, bool) or not 1 <= first <= last <= MAX_PAGE:
             raise ManifestError(f"{where}: 'pages' must be page numbers or ranges such as \"5-12, 14\" "
-                                f"(got {part!r})")
-        pages.update(range(first, last + 1))
-    return sorted(pages)
+                                f"(got {text!r})")
+        ranges.append([first, last])
+    merged: list[list[int]] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return merged
+
+
+def pages_in(ranges: list[list[int]], n_pages: int) -> set[int]:
+    """The hinted pages a document of n_pages has (never more than n_pages numbers)."""
+    return {page for first, last in ranges for page in range(first, min(last, n_pages) + 1)}
 
 
 def load_manifest(raw_docs: Path, warnings: list[str] | None = None) -> dict[str, dict[str, str]]:

@@ -56,26 +56,38 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def _lower_limit(which: int, value: int, slack: int = 0) -> None:
+    """Set a resource limit, never above what this process may already use (a run started under a ulimit)."""
+    _, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+        slack = min(slack, hard - value)
+    resource.setrlimit(which, (value, value + slack))
+
+
 def _child(conn, parent: int, func: Callable, args: tuple, memory_mb: int | None, cpu_s: float | None) -> None:
     _die_with_parent(parent)
     faulthandler.disable()  # a worker killed by a signal is reported by the parent, not by a stack dump
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if memory_mb:
-        limit = _address_space() + memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        _lower_limit(resource.RLIMIT_AS, _address_space() + memory_mb * 1024 * 1024)
     if cpu_s:  # a second safety net: a runaway child stops even if nobody watches it
-        seconds = int(cpu_s) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+        _lower_limit(resource.RLIMIT_CPU, int(cpu_s) + 1, slack=5)
     try:
-        conn.send(("done", func(*args)))
+        result = ("done", func(*args))
     except MemoryError:
-        conn.send(("memory", "ran out of memory"))
+        result = ("memory", "ran out of memory")
     except BaseException as exc:  # report, never raise: the parent decides
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        conn.send(("error", detail))
+        result = ("error", "".join(traceback.format_exception_only(type(exc), exc)).strip()[:500])
+    try:
+        conn.send(result)
+    except BaseException:  # the result cannot be sent back (too large for the memory left): say so, quietly
+        with contextlib.suppress(BaseException):
+            conn.send(("memory", "ran out of memory sending the result back"))
     finally:
         conn.close()
+    os._exit(0)  # no stack dump on the way out: whatever went wrong has been sent
 
 
 def _stop(proc) -> None:
@@ -179,6 +191,34 @@ def memory_budget(memory_mb: int | None):
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+class StageTimeout(Exception):
+    """A stage ran past its time budget."""
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float | None):
+    """Let the block run at most `seconds` of wall-clock time in this process (a real-time alarm, restored after):
+    a stage that runs away in the main process raises StageTimeout instead of running for ever."""
+    if not seconds:
+        yield
+        return
+
+    def expired(signum, frame):
+        raise StageTimeout(f"ran longer than {seconds:g} s")
+
+    try:
+        previous = signal.signal(signal.SIGALRM, expired)
+    except ValueError:  # not the main thread: no alarm here
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _raise_on_sigterm():

@@ -26,3 +26,4 @@ class Limits:
     max_unzipped_mb: float = 200.0  # a Word document's parts, uncompressed (a zip bomb expands far beyond)
     max_zip_entries: int = 5000
     stage_memory_mb: int = 4096
+    stage_timeout_s: float = 3600.0

@@ -1,9 +1,9 @@
 """The one way the project reads YAML: raw_docs/manifest.yaml and corrections.yaml, and the data files under
 pipeline/data and pipeline/compare/data all go through `load_yaml`, a bounded and strict loader.
 
-Bounded: the file's size (MAX_BYTES), the nesting depth (MAX_DEPTH) and the number of nodes once aliases are
-expanded (MAX_NODES), so a "billion laughs" file or a 100,000-deep nesting is refused at once instead of
-exhausting memory or the stack. Strict: a key given twice in one mapping is refused (YAML would keep the last
+Bounded: the file's size (MAX_BYTES), the nesting depth (MAX_DEPTH), and the number of nodes and the characters
+of text once aliases are expanded (MAX_NODES, MAX_TEXT), so a "billion laughs" file, one long text aliased
+thousands of times or a 100,000-deep nesting is refused at once instead of exhausting memory or the stack. Strict: a key given twice in one mapping is refused (YAML would keep the last
 silently). A date that is no real date (`2022-13-45`) stays text, for the reader to judge. A file that is a link
 out of its folder (`inside`) or not a regular file is refused. Errors name the file and the line, never quote it.
 """
@@ -22,6 +22,7 @@ from pipeline.errors import InputFileError
 MAX_BYTES = 1 << 20  # 1 MiB: a manifest of thousands of documents; the data files are a few kB
 MAX_DEPTH = 50
 MAX_NODES = 200_000
+MAX_TEXT = 4 << 20  # characters of text once aliases are expanded: a label aliased 20,000 times is refused at once
 
 
 class YamlFileError(InputFileError):
@@ -43,6 +44,7 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
         self._sizes: dict[int, int] = {}  # id(node) -> nodes under it, aliases expanded
+        self._texts: dict[int, int] = {}  # id(node) -> characters of text under it, aliases expanded
 
     def compose_node(self, parent, index):
         mark = self.peek_event().start_mark
@@ -58,9 +60,15 @@ class _Loader(yaml.SafeLoader):
             node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
-        self._sizes[id(node)] = 1 + sum(self._sizes[id(child)] for child in _children(node))
+        children = _children(node)
+        self._sizes[id(node)] = 1 + sum(self._sizes[id(child)] for child in children)
+        self._texts[id(node)] = (len(node.value) if isinstance(node, yaml.ScalarNode)
+                                 else sum(self._texts[id(child)] for child in children))
         if self._sizes[id(node)] > MAX_NODES:
             raise _Refused(problem=f"more than {MAX_NODES} values once aliases are expanded", problem_mark=mark)
+        if self._texts[id(node)] > MAX_TEXT:
+            raise _Refused(problem=f"more than {MAX_TEXT} characters of text once aliases are expanded",
+                           problem_mark=mark)
         return node
 
     def construct_mapping(self, node, deep=False):

@@ -26,7 +26,7 @@ def load_truth(pdf_name: str) -> dict:
     return yaml.safe_load((DEV_CORPUS / pdf_name.replace(".pdf", ".truth.yaml")).read_text(encoding="utf-8"))
 
 
-def fake_extractor(path, hints=None):
+def fake_extractor(path, hints=None, limits=None):
     """A quick stand-in for the real extractor, for tests of the stage's own bookkeeping."""
     text = path.read_bytes()[-40:].hex()
     return {"pages": 1, "levels": [{"rank": 1, "label": "Universal", "description": None}],

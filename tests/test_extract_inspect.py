@@ -26,7 +26,7 @@ def _edge(png: str, bbox: list[float], resolution: int = 100) -> set[tuple]:
 
 def test_bullets_are_drawn_in_their_level_colour_and_labels_in_their_role_colour(tmp_path):
     pdf = DEV_CORPUS / "milton-keynes__level_tables__v1.pdf"
-    result = inspect_document(pdf, tmp_path, pages=[5])
+    result = inspect_document(pdf, tmp_path, pages=[[5, 5]])
     assert result["reading"].startswith("sections: 4 levels") and len(result["pngs"]) == 1
     read = read_document(pdf)
     on_page = [r for r in read.structure.rows if r["block"].page == 5]

@@ -191,7 +191,7 @@ def test_pages_hint_reads_only_those_pages(tmp_path):
     pdf = docgen.threshold_list_pdf(tmp_path / "list.pdf", SEED_LEVELS)
     whole = extract_document(pdf)
     first = min(r["page"] for r in whole["indicators"])
-    record = extract_document(pdf, {"pages": [first]})
+    record = extract_document(pdf, {"pages": [[first, first]]})
     assert {r["page"] for r in record["indicators"]} == {first}
     assert record["pages"] == whole["pages"]
     assert len(record["indicators"]) < len(whole["indicators"])

@@ -144,7 +144,7 @@ def test_analyst_hints_are_read_and_checked(tmp_path):
                                                     grouping="area+domain", pages="3-5, 9"))
     (doc,) = inventory(tmp_path, check_hashes=False).documents
     assert doc.hints == {"levels": ["Green", "Amber", "Red"], "layout": "matrix", "grouping": "area+domain",
-                         "pages": [3, 4, 5, 9]}
+                         "pages": [[3, 5], [9, 9]]}
 
 
 @pytest.mark.parametrize("hint, message", [
@@ -155,6 +155,9 @@ def test_analyst_hints_are_read_and_checked(tmp_path):
     ({"pages": "5-3"}, "'pages' must be page numbers"),
     ({"pages": "one"}, "'pages' must be page numbers"),
     ({"pages": [0]}, "'pages' must be page numbers"),
+    ({"pages": ", ".join(["1"] * 201)}, "'pages' has 201 parts, the limit is 200"),
+    ({"levels": ["x" * 201]}, "'levels' takes at most 12 labels of at most 200 characters"),
+    ({"levels": [f"L{n}" for n in range(13)]}, "'levels' takes at most 12 labels"),
 ])
 def test_bad_hints_are_refused_naming_the_entry(tmp_path, hint, message):
     (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4\n")

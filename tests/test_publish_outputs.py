@@ -106,7 +106,7 @@ def test_json_files_match_the_committed_json_schemas(tmp_path_factory):
 
 def test_framework_tree_nests_every_indicator(tmp_path_factory):
     out = published_base(tmp_path_factory) / "out"
-    tree = json.loads((out / "frameworks" / "worcestershire.json").read_text(encoding="utf-8"))
+    tree = json.loads((out / "frameworks" / "worcestershire.tree.json").read_text(encoding="utf-8"))
     truth = yaml.safe_load((DEV / "worcestershire__level_tables__v1.truth.yaml").read_text(encoding="utf-8"))
     [document] = tree["documents"]
     assert [lv["level_label"] for lv in document["levels"]] == [lv["label"] for lv in truth["levels"]]

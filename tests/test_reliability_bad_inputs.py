@@ -107,11 +107,11 @@ def _text_pdfs(raw_folder) -> object:
     return raw_folder(extra={f"doc{k}.pdf": pdfgen.text_pdf([[f"Document {k}"]]) for k in range(2)})
 
 
-def _slow(path, hints=None):
+def _slow(path, hints=None, limits=None):
     time.sleep(60)
 
 
-def _greedy(path, hints=None):
+def _greedy(path, hints=None, limits=None):
     hoard = [bytearray(64 * 1024 * 1024) for _ in range(64)]  # 4 GiB if nothing stops it
     return {"levels": [], "indicators": hoard}
 

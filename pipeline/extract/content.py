@@ -61,6 +61,15 @@ class Table:
     widths: list[float] = field(default_factory=list)   # relative column widths, if the document gives them
 
 
+def text_size(content: list["Para | Table"]) -> int:
+    """Characters of text in a document's content (every run of every paragraph and cell)."""
+    total = 0
+    for item in content:
+        for para in ([item] if isinstance(item, Para) else [p for cell in item.cells for p in cell.paras]):
+            total += sum(len(run.text) for run in para.runs)
+    return total
+
+
 def _font(run: Run) -> str:
     return "Virtual-" + ("Bold" if run.bold else "Regular") + ("Italic" if run.italic else "")
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
-
 from ..errors import DocumentError
+from ..manifest import pages_in
+from ..runner_limits import Limits
 from . import crosscheck
 from .bullets import clean_text, join_lines
-from .content import layout
+from .content import layout, text_size
 from .formats import sniff
 from .layout import Block, blocks, fragments, furniture_keys, is_furniture
 from .pdf import open_pdf, read_page
@@ -104,6 +103,9 @@ def _join_numbering(page: list[Block]) -> None:
         page.remove(num)
 
 
+MAX_INDICATOR_CHARS = 2000  # an indicator is a bullet: the dev corpus's longest is 177 characters
+
+
 @dataclass
 class DocumentReading:
     """A document as read: its pages, blocks and structure (what `threshold inspect` draws)."""
@@ -115,13 +117,14 @@ class DocumentReading:
     format: str = "pdf"
 
 
-def read_document(path: Path, hints: dict | None = None) -> DocumentReading:
+def read_document(path: Path, hints: dict | None = None, limits: Limits | None = None) -> DocumentReading:
     """Pages -> blocks -> structure, for a PDF, a Word document or a web page (decided from the content).
-    `hints`: the manifest's analyst hints (levels, layout, grouping, pages)."""
+    `hints`: the manifest's analyst hints (levels, layout, grouping, pages); `limits`: a Word document's or web
+    page's text is held to `max_chars` as a PDF's is before it is opened."""
     path, hints = Path(path), hints or {}
     kind = sniff(path)
     if kind in ("docx", "html"):
-        return _read_structured(path, kind, hints)
+        return _read_structured(path, kind, hints, limits or Limits())
     try:
         pdf = open_pdf(path)
     except Exception as exc:  # pdfplumber raises several types for unreadable files
@@ -129,7 +132,7 @@ def read_document(path: Path, hints: dict | None = None) -> DocumentReading:
     with pdf:
         if not pdf.pages:
             raise DocumentError("no_pages")
-        wanted = set(hints.get("pages") or []) & set(range(1, len(pdf.pages) + 1)) or None
+        wanted = pages_in(hints.get("pages") or [], len(pdf.pages)) or None
         pages = [read_page(p, i + 1) for i, p in enumerate(pdf.pages) if wanted is None or i + 1 in wanted]
         n_pages = len(pdf.pages)
     if not any(p.words for p in pages):
@@ -147,23 +150,28 @@ def read_document(path: Path, hints: dict | None = None) -> DocumentReading:
     all_blocks = [b for page_blocks in per_page for b in page_blocks]
     structure = read_structure(pages, all_blocks, hints)
     warnings = list(structure.warnings)
-    if hints.get("pages") and wanted != set(hints["pages"]):
+    if hints.get("pages") and (wanted is None or max(last for _, last in hints["pages"]) > n_pages):
         warnings.append(f"pages hint: the document has {n_pages} pages; "
                         + ("pages outside it ignored" if wanted else "no hinted page exists, all pages read"))
     return DocumentReading(pages, all_blocks, structure, n_pages, warnings)
 
 
-def _read_structured(path: Path, kind: str, hints: dict) -> DocumentReading:
+def _read_structured(path: Path, kind: str, hints: dict, limits: Limits) -> DocumentReading:
     """A Word document or web page: its own paragraphs, lists and tables, laid out on a virtual page."""
     from .docx_reader import read_docx
     from .html_reader import read_html
 
     try:
         content = read_docx(path) if kind == "docx" else read_html(path)
-    except (ValueError, KeyError, OSError, etree.LxmlError, zipfile.BadZipFile) as exc:
-        raise DocumentError("corrupt", f"unreadable {kind}: {exc}"[:200]) from None
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # noqa: BLE001  any way the reader fails on a malformed package or page
+        raise DocumentError("corrupt", f"{type(exc).__name__}: {exc}"[:200], kind) from None
     if not content:
-        raise DocumentError("no_text", f"no text in the {kind} document")
+        raise DocumentError("no_text", kind=kind)
+    chars = text_size(content)
+    if chars > limits.max_chars:
+        raise DocumentError("too_large", f"{chars} characters of text, the limit is {limits.max_chars}", kind)
     pages, all_blocks = layout(content)
     structure = read_structure(pages, all_blocks, hints)
     warnings = list(structure.warnings)
@@ -172,19 +180,25 @@ def _read_structured(path: Path, kind: str, hints: dict) -> DocumentReading:
     return DocumentReading(pages, all_blocks, structure, None, warnings, kind)
 
 
-def extract_document(path: Path, hints: dict | None = None) -> dict:
-    """One PDF -> its interim record. `hints`: the manifest's analyst hints (levels, layout, grouping, pages)."""
-    read = read_document(path, hints)
+def extract_document(path: Path, hints: dict | None = None, limits: Limits | None = None) -> dict:
+    """One document -> its interim record. `hints`: the manifest's analyst hints (levels, layout, grouping,
+    pages); `limits`: the per-document limits (a Word document's or web page's text is held to max_chars)."""
+    read = read_document(path, hints, limits)
     structure = read.structure
     indicators = [{"seq": seq, **_provenance(r["block"], read.format), "level_label": r["level_label"],
-                   "level_rank": r["level_rank"], "area": r["area"], "domain": r["domain"], "text": r["block"].text}
+                   "level_rank": r["level_rank"], "area": r["area"], "domain": r["domain"],
+                   "text": r["block"].text[:MAX_INDICATOR_CHARS]}
                   for seq, r in enumerate(structure.rows) if r["block"].text]
+    cut = sum(len(r["block"].text) > MAX_INDICATOR_CHARS for r in structure.rows)
     if not structure.levels:
         raise DocumentError("no_levels", "; ".join(read.warnings))
     if not indicators:
         raise DocumentError("no_indicators", "; ".join(read.warnings))
     labels = [{**_provenance(b, read.format), "role": role, "text": b.text} for b, role in structure.labels]
     summary, warnings = structure.summary(), list(read.warnings)
+    if cut:
+        warnings.append(f"{cut} indicator(s) longer than {MAX_INDICATOR_CHARS} characters cut to that length "
+                        "(no threshold bullet is so long)")
     if structure.confidence < crosscheck.CHECK_BELOW and read.format == "pdf":
         check = crosscheck.crosscheck(Path(path), read.pages, structure.rows)
         summary["confidence"], warning = crosscheck.adjust(structure.confidence, check)

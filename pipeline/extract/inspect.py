@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import DocumentError
-from ..manifest import MANIFEST_NAME, load_manifest
+from ..manifest import MANIFEST_NAME, load_manifest, pages_in
 from ..runner import run_isolated
 from ..runner_limits import Limits
 from .crosscheck import crosscheck, summary
@@ -27,12 +27,13 @@ DISAGREE = (230, 0, 0)
 CELL = (0, 160, 160)
 
 
-def inspect_document(path: Path, out_dir: Path, pages: list[int] | None = None, hints: dict | None = None,
+def inspect_document(path: Path, out_dir: Path, pages: list[list[int]] | None = None, hints: dict | None = None,
                      resolution: int = 100) -> dict:
-    """Write one PNG per page (all pages with bullets or labels, or `pages`) to `out_dir` (for a Word document or
-    web page, an outline of what was read, with locators); return what was read (reading, confidence, levels,
-    warnings) and the files written."""
+    """Write one PNG per page (all pages with bullets or labels, or those in the `pages` ranges) to `out_dir` (for
+    a Word document or web page, an outline of what was read, with locators); return what was read (reading,
+    confidence, levels, warnings) and the files written."""
     read = read_document(path, hints)  # DocumentError for a document that cannot be read at all
+    pages = sorted(pages_in(pages, read.n_pages)) if pages and read.n_pages else None
     structure = read.structure
     placed = {id(r["block"]): r["level_rank"] for r in structure.rows}
     roles = {id(b): role for b, role in structure.labels}
@@ -125,7 +126,7 @@ def _with_legend(page, levels: list[dict]):
     return canvas
 
 
-def _inspect_in_worker(path: str, out_dir: str, pages: list[int] | None, hints: dict, limits: Limits) -> dict:
+def _inspect_in_worker(path: str, out_dir: str, pages: list[list[int]] | None, hints: dict, limits: Limits) -> dict:
     try:
         check_document(Path(path), limits)  # the extract stage's checks first: a hostile file is refused the same way
         return inspect_document(Path(path), Path(out_dir), pages, hints)
@@ -133,7 +134,7 @@ def _inspect_in_worker(path: str, out_dir: str, pages: list[int] | None, hints: 
         return {"document": Path(path).name, "error": str(exc), "reason": exc.reason}
 
 
-def run_inspect(document: Path, raw_docs: Path, out_dir: Path | None = None, pages: list[int] | None = None,
+def run_inspect(document: Path, raw_docs: Path, out_dir: Path | None = None, pages: list[list[int]] | None = None,
                 limits: Limits | None = None) -> dict:
     """Inspect a document (a path, or a file name in `raw_docs`) with its manifest hints, in a worker process under
     the extract stage's limits; PNGs go to `out_dir` (default: inspect/<document stem>/ here). Raises

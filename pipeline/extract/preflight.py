@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import DocumentError
-from pipeline.extract.formats import sniff
+from pipeline.extract.formats import sniff, sniff_head, zip_entries
 from pipeline.runner_limits import Limits  # noqa: F401  (re-exported)
 
 HEAD_BYTES = 1024  # the PDF header may follow a little junk; readers look this far
@@ -48,10 +48,16 @@ def check_file(path: Path, limits: Limits) -> str:
         raise DocumentError("too_large", f"{size / 1024 / 1024:.1f} MB, the limit is {limits.max_mb:g} MB")
     if size == 0:
         raise DocumentError("not_pdf", "the file is empty")
-    kind = sniff(path)
+    kind = sniff_head(path)
     if kind == "html" and size > limits.max_html_mb * 1024 * 1024:
         raise DocumentError("too_large", f"a web page of {size / 1024 / 1024:.1f} MB, the limit is "
-                                         f"{limits.max_html_mb:g} MB")
+                                         f"{limits.max_html_mb:g} MB", "html")
+    if kind == "zip":  # count the parts from the end record before the package's directory is read at all
+        declared = zip_entries(path)
+        if declared is not None and declared > limits.max_zip_entries:
+            raise DocumentError("too_large", f"{declared} parts in the package, the limit is "
+                                             f"{limits.max_zip_entries}", "docx")
+        kind = sniff(path)
     if kind == "docx":
         _check_package(path, limits)
     if kind != "pdf":
@@ -84,14 +90,14 @@ def _check_package(path: Path, limits: Limits) -> None:
         with zipfile.ZipFile(path) as package:
             entries = package.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise DocumentError("corrupt", f"not a readable Word package: {exc}") from None
+        raise DocumentError("corrupt", f"not a readable Word package: {exc}", "docx") from None
     if len(entries) > limits.max_zip_entries:
         raise DocumentError("too_large", f"{len(entries)} parts in the Word package, the limit is "
-                                         f"{limits.max_zip_entries}")
+                                         f"{limits.max_zip_entries}", "docx")
     unpacked = sum(e.file_size for e in entries)
     if unpacked > limits.max_unzipped_mb * 1024 * 1024:
         raise DocumentError("too_large", f"the Word package unpacks to {unpacked / 1024 / 1024:.0f} MB, the "
-                                         f"limit is {limits.max_unzipped_mb:g} MB (a zip bomb?)")
+                                         f"limit is {limits.max_unzipped_mb:g} MB (a zip bomb?)", "docx")
 
 
 def check_document(path: Path, limits: Limits) -> str:

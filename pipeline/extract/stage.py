@@ -27,7 +27,7 @@ from typing import Any
 
 import pipeline
 from pipeline import csvfile
-from pipeline.errors import REASONS, DocumentError, printable
+from pipeline.errors import REASONS, DocumentError, printable, reason_text
 from pipeline.extract.formats import sniff
 from pipeline.extract.preflight import Limits, check_file, check_kind, check_pdf, classify
 from pipeline.extract.structure import LOW_CONFIDENCE
@@ -61,6 +61,7 @@ class DocResult:
     record: dict | None = None
     cached: bool = False
     seconds: float = 0.0
+    kind: str | None = None  # pdf | docx | html, once the content says
 
     def fail(self, reason: str, detail: str = "", status: str = "failed") -> "DocResult":
         self.status, self.reason, self.detail, self.record = status, reason, detail, None
@@ -68,7 +69,8 @@ class DocResult:
 
     @property
     def message(self) -> str:
-        text = STAGE_REASONS.get(self.reason, self.reason)
+        text = reason_text(self.reason, self.kind) if self.reason in REASONS else STAGE_REASONS.get(self.reason,
+                                                                                                   self.reason)
         return printable(f"{self.doc.file}: {text}" + (f" ({self.detail})" if self.detail else ""))
 
 
@@ -136,7 +138,7 @@ def _prepare(results: list[DocResult], raw_docs: Path, cache: Path | None, versi
                 result.fail("name_clash", f"{INTERIM_DIR}/{RUN_FILE} is reserved; rename the file")
             else:
                 stems[stem] = doc.file
-                check_file(doc.path, limits)
+                result.kind = check_file(doc.path, limits)
                 result.sha256 = sha256_file(doc.path)
                 if result.sha256 in hashes:
                     result.fail("duplicate", f"identical to {hashes[result.sha256]}", status="skipped")
@@ -164,7 +166,7 @@ def _extract_in_worker(path: str, limits: Limits, hints: dict) -> dict:
 
     try:
         info = check_pdf(Path(path), limits) if sniff(Path(path)) == "pdf" else None
-        record = extract.extract_document(Path(path), hints)
+        record = extract.extract_document(Path(path), hints, limits)
     except MemoryError:
         raise
     except Exception as exc:

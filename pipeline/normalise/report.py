@@ -3,7 +3,9 @@ mapped, what was mapped by a fallback rule, how many indicators have no theme or
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections import Counter
 
 from .levels import LevelMapping, order_conflicts
@@ -93,7 +95,7 @@ def report_markdown(report: dict) -> str:
              f"{t['unmapped_domains']} domains. Indicators without a theme: {t['untagged']}. "
              f"Inferred dimensions: {t['dimensions_inferred']}.", ""]
     for fw, f in report["frameworks"].items():
-        lines += [f"## {fw}", "", f"Documents: {', '.join(f['documents'])}", "",
+        lines += [f"## {_md(fw)}", "", f"Documents: {', '.join(map(_md, f['documents']))}", "",
                   f"- indicators: {f['indicators']}",
                   f"- without a theme: {f['untagged']} ({f['untagged_share']:.1%})",
                   f"- protective statements: {f['protective_indicators']}",
@@ -106,7 +108,7 @@ def report_markdown(report: dict) -> str:
                   f"- early-help groups (Working Together 2023) never mentioned: "
                   f"{_names(f['early_help_groups_missing'])}", ""]
         lines += ["| document | rank | level | canonical | mapping |", "|---|---|---|---|---|"]
-        lines += [f"| {lv['document']} | {_cell(lv['level_rank'])} | {_cell(lv['level_label'])} | "
+        lines += [f"| {_cell(lv['document'])} | {_cell(lv['level_rank'])} | {_cell(lv['level_label'])} | "
                   f"{_cell(lv['canonical_level'])} | {lv['mapping']} {_cell(lv['detail'])} |" for lv in f["levels"]]
         lines.append("")
         if f["fallback_mappings"]:
@@ -116,21 +118,31 @@ def report_markdown(report: dict) -> str:
                       f"{_cell(m['detail'])} |" for m in f["fallback_mappings"]]
             lines.append("")
         if f["level_order_conflicts"]:
-            lines += ["Level order conflicts:", ""] + [f"- {c}" for c in f["level_order_conflicts"]] + [""]
+            lines += ["Level order conflicts:", ""] + [f"- {_md(c)}" for c in f["level_order_conflicts"]] + [""]
     c = report["corrections"]
     lines += ["## Corrections", "", f"Applied: {len(c['applied'])}; rows dropped: {len(c['dropped'])}; "
               f"stale (match nothing): {len(c['stale'])}; invalid: {len(c['invalid'])}.", ""]
-    lines += [f"- stale: {s['correction']}" for s in c["stale"]]
-    lines += [f"- invalid: {s['correction']}: {s['reason']}" for s in c["invalid"]]
+    lines += [f"- stale: {_md(s['correction'])}" for s in c["stale"]]
+    lines += [f"- invalid: {_md(s['correction'])}: {_md(s['reason'])}" for s in c["invalid"]]
     if report["skipped_documents"]:
         lines += ["", "## Interim files skipped", ""]
-        lines += [f"- {s['file']}: {s['reason']}" for s in report["skipped_documents"]]
+        lines += [f"- {_md(s['file'])}: {_md(s['reason'])}" for s in report["skipped_documents"]]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+_MARKDOWN = re.compile(r"([\\`*_\[\]#|~])")
+
+
+def _md(value) -> str:
+    """Text from the documents, inert in Markdown: HTML escaped (a renderer must not run a `<script>` in a level
+    label or a file name), Markdown's own signs backslashed, one line."""
+    text = html.escape(str(value), quote=False).replace("\r", " ").replace("\n", " ")
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
 def _names(items) -> str:
-    return ", ".join(f'"{i}"' for i in items) if items else "none"
+    return ", ".join(f'"{_md(i)}"' for i in items) if items else "none"
 
 
 def _cell(value) -> str:
-    return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+    return "" if value is None else _md(value)

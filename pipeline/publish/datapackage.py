@@ -18,6 +18,13 @@ from pipeline.publish.spec import SCHEMA_DIR, Field, TableSpec, load_dataset, lo
 JSON_SCHEMA_DIR = SCHEMA_DIR / "json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 TREE_SCHEMA = "framework.schema.json"
+TREE_SUFFIX = ".tree.json"
+
+
+def tree_file_name(framework: str) -> str:
+    """`<framework>.tree.json`: never a name a tool reads as a descriptor of its own (frictionless takes any file
+    whose name ends in "report.json", "schema.json", "map.json", "datapackage.json" ... for one)."""
+    return f"{framework}{TREE_SUFFIX}"
 _JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
 
 
@@ -174,9 +181,10 @@ def descriptor(root: Path, tables: dict[str, Any], trees: list[Path], version: s
             "format": "json", "mediatype": "application/json", "encoding": "utf-8",
             "jsonSchema": f"schemas/{name}.schema.json", **file_facts(root / f"{name}.json")})
     for path in trees:
+        framework = path.name[: -len(TREE_SUFFIX)]
         resources.append({
-            "name": f"framework-tree-{path.stem}", "path": f"frameworks/{path.name}", "profile": "data-resource",
-            "title": f"Framework {path.stem} as a tree", "format": "json", "mediatype": "application/json",
+            "name": f"framework-tree-{framework}", "path": f"frameworks/{path.name}", "profile": "data-resource",
+            "title": f"Framework {framework} as a tree", "format": "json", "mediatype": "application/json",
             "encoding": "utf-8", "jsonSchema": f"schemas/{TREE_SCHEMA}", **file_facts(path)})
     from pipeline.publish.sqlite import file_resources  # threshold.sqlite and metadata.json, when written
 

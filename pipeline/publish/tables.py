@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from pipeline import csvfile
+from pipeline.publish.datapackage import tree_file_name
 from pipeline.publish.inputs import CsvTable, Inputs, PublishInputError
 from pipeline.publish.spec import Field, SpecError, TableSpec, fits, infer_field, load_specs
 
@@ -326,7 +327,7 @@ def write_framework_trees(folder: Path, tables: dict[str, Table]) -> list[Path]:
         if not _SLUG.match(str(framework["framework"])):
             raise PublishInputError(f"framework id {framework['framework']!r} is not a slug (lower-case letters, "
                                     "digits, hyphens); it cannot name a file")
-        path = folder / f"{framework['framework']}.json"
+        path = folder / tree_file_name(framework["framework"])
         text = json.dumps(framework_tree(framework, tables), ensure_ascii=False, indent=1, allow_nan=False)
         path.write_text(text + "\n", encoding="utf-8", newline="")
         paths.append(path)
