@@ -68,7 +68,8 @@ def test_judged_pairs_precision_and_recall(published):
 def test_judged_opposites_are_never_published(published):
     _, pairs, _ = published
     judged = yaml.safe_load(JUDGED.read_text(encoding="utf-8"))
-    opposite = [p for p in judged["pairs"] + judged["same_seed_pairs"] if p["judgement"] == "different"]
+    opposite = [p for key in ("pairs", "same_seed_pairs", "cross_level_pairs") for p in judged[key]
+                if p["judgement"] in ("opposite", "different")]
     assert len(opposite) >= 40
     assert [(p["a"], p["b"]) for p in opposite if frozenset((p["a"], p["b"])) in pairs] == []
 
