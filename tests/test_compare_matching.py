@@ -6,7 +6,7 @@ import pytest
 from test_compare_support import frame, make_rows, truth_rows
 
 from pipeline.compare.io import load_settings
-from pipeline.compare.matching import conflicts, level_disagreements, signature, top_matches
+from pipeline.compare.matching import conflicts, level_disagreements, same_need_edges, signature, top_matches
 
 SETTINGS = load_settings()["matching"]
 
@@ -15,8 +15,8 @@ SETTINGS = load_settings()["matching"]
 def real():
     rows = truth_rows("milton-keynes__level_grid__v1")[0] + truth_rows("worcestershire__level_tables__v1")[0]
     indicators = frame(rows)
-    matches = top_matches(indicators, SETTINGS)
-    return indicators, matches, level_disagreements(matches, indicators)
+    edges = same_need_edges(indicators, SETTINGS)
+    return indicators, top_matches(indicators, SETTINGS, edges), level_disagreements(edges)
 
 
 def _pair(disagreements, text_a, text_b):
@@ -37,11 +37,11 @@ def test_the_same_indicator_at_two_levels_is_a_disagreement_with_its_provenance(
     text = "Parent/carer's mental health or substance misuse significantly affect care of child"
     a = make_rows("a", [(3, 3, "parenting_capacity", "basic_care", text, "parental_mental_health")])
     b = make_rows("b", [(4, 4, "parenting_capacity", "basic_care", text, "parental_mental_health")])
-    indicators = frame(a + b)
-    [d] = level_disagreements(top_matches(indicators, SETTINGS), indicators)
+    [d] = level_disagreements(same_need_edges(frame(a + b), SETTINGS))
     assert (d["framework_a"], d["canonical_level_a"], d["framework_b"], d["canonical_level_b"]) == ("a", 3, "b", 4)
     assert d["page_a"] == 4 and d["page_b"] == 5 and d["level_gap"] == 1 and d["score"] == 1.0
     assert d["shared_themes"] == ("parental_mental_health",)
+    assert d["reason"].startswith("same concern (parental_mental_health) about a parent or carer")
 
 
 @pytest.mark.parametrize("a,b,reason", [
