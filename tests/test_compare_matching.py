@@ -7,6 +7,7 @@ from test_compare_support import frame, make_rows, truth_rows
 
 from pipeline.compare.io import load_settings
 from pipeline.compare.matching import conflicts, level_disagreements, same_need_edges, signature, top_matches
+from pipeline.compare.needs import group_needs
 
 SETTINGS = load_settings()["matching"]
 
@@ -125,3 +126,28 @@ def test_scores_do_not_depend_on_row_order():
     forward = top_matches(frame(rows), SETTINGS)
     backward = top_matches(frame(list(reversed(rows))), SETTINGS)
     assert forward == backward and forward
+
+
+def test_needs_group_same_need_bullets_without_a_conflict_inside_a_group():
+    """Real dev frameworks run together: every published need spans two frameworks or more, no two of its bullets
+    conflict (a strength and a concern, two grades, the child and a parent), its level spread is what its bullets
+    say, and a bullet belongs to one need at most."""
+    names = ("milton-keynes__level_grid__v1", "worcestershire__level_tables__v1", "synth-03__level_tables__v14",
+             "synth-07__level_tables__v6")
+    rows = [r for name in names for r in truth_rows(name)[0]]
+    edges = same_need_edges(frame(rows), SETTINGS)
+    need_rows, need_of = group_needs(edges)
+    assert need_rows and len(need_rows) <= len(edges.records)
+    by_need: dict[str, list[dict]] = {}
+    for r in need_rows:
+        by_need.setdefault(r["need_id"], []).append(r)
+    index = {r["indicator_id"]: i for i, r in enumerate(edges.records)}
+    assert len({r["indicator_id"] for r in need_rows}) == len(need_rows)
+    for members in by_need.values():
+        assert len({m["framework"] for m in members}) == members[0]["n_frameworks"] >= 2
+        levels = [m["canonical_level"] for m in members if m["canonical_level"] is not None]
+        assert members[0]["level_spread"] == max(levels) - min(levels)
+        sigs = [edges.signatures[index[m["indicator_id"]]] for m in members]
+        assert not [(x, y) for x in sigs for y in sigs if conflicts(x, y)]
+    disagreements = level_disagreements(edges, need_of)
+    assert disagreements and all(d["need_id"] for d in disagreements)
