@@ -9,7 +9,9 @@ many processes; camelot's cross-check (run inside extraction for low-confidence 
 reported on its own. Normalising the dev corpus is timed too, then the dev corpus is compared and published and
 `threshold lookup` is timed on that release: the SQLite file's build, and each query as a user runs it (a fresh
 `threshold lookup` process, imports included) and as a library call. Target: every query under 1 s.
-`bench/bench.py --lookup-only OUT` times lookup alone on an already published OUT.
+`bench/bench.py --lookup-only OUT` times lookup alone on an already published OUT. The national-scale case
+(`--national 300`) normalises and compares 300 one-page frameworks sharing wording (cut from the extracted dev
+documents) and reports time, peak memory and the sizes of the comparison tables.
 Results are printed and written to bench/results.json (not committed).
 Targets on the 2-core build machine: <= 0.25 s per page, <= 1 GiB peak, <= 1.5x pdfplumber's extract_tables.
 """
@@ -78,6 +80,19 @@ start = time.perf_counter()
 run_compare(Path(sys.argv[2]))
 run_publish(Path(sys.argv[1]), Path(sys.argv[2]))
 print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+NATIONAL = """
+import json, sys, time
+from pathlib import Path
+from pipeline.normalise import run_normalise
+from pipeline.compare import run_compare
+start = time.perf_counter()
+run_normalise(Path(sys.argv[1]), Path(sys.argv[2]))
+middle = time.perf_counter()
+summary = run_compare(Path(sys.argv[2]))
+print(json.dumps({"seconds": time.perf_counter() - start, "normalise_seconds": middle - start,
+                  "compare": {k: v for k, v in summary.items() if isinstance(v, int)}}))
 """
 
 LOOKUP_QUERIES = ["persistent truanting", "domestic abuse at home", "young carer looking after a parent",
@@ -235,6 +250,36 @@ def bench_normalise(raw_docs: Path, out: Path) -> dict | None:
     return {"seconds": round(result["seconds"], 2), "target_seconds": 5.0}
 
 
+def make_national(extracted: Path, target: Path, frameworks: int, per_page: int = 35) -> None:
+    """`frameworks` one-page frameworks sharing wording, as extract would leave them in target/interim: framework k
+    takes the first `per_page` bullets of the k-th extracted dev document (cycling), moved onto page 1."""
+    sources = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((extracted / "interim").glob("*.json"))
+               if p.name != "run.json"]
+    sources = [s for s in sources if isinstance(s, dict) and s.get("indicators")]
+    interim = target / "interim"
+    interim.mkdir(parents=True)
+    documents = []
+    for k in range(frameworks):
+        source = sources[k % len(sources)]
+        name = f"national-{k:03d}"
+        record = dict(source, document=f"{name}.pdf", framework=name, pages=1,
+                      sha256=f"{k:064x}", indicators=[dict(row, page=1) for row in source["indicators"][:per_page]])
+        (interim / f"{name}.json").write_text(json.dumps(record), encoding="utf-8")
+        documents.append({"document": record["document"], "framework": name, "status": "ok", "reason": "",
+                          "detail": ""})
+    (interim / "run.json").write_text(json.dumps({"documents": documents}), encoding="utf-8")
+
+
+def bench_national(extracted: Path, target: Path, frameworks: int) -> dict:
+    """Normalise and compare `frameworks` one-page frameworks sharing wording (the national-scale case)."""
+    make_national(extracted, target, frameworks)
+    (target / "raw").mkdir()
+    result = run_measured(NATIONAL, str(target / "raw"), str(target))
+    return {"frameworks": frameworks, "seconds": round(result["seconds"], 2),
+            "normalise_seconds": round(result["normalise_seconds"], 2), "peak_mb": round(result["peak_mb"], 1),
+            **result["compare"]}
+
+
 def report(name: str, row: dict) -> None:
     ok_time = "ok" if row["seconds_per_page"] <= TARGET_S_PER_PAGE else "OVER TARGET"
     ok_mem = "ok" if row["peak_mb"] <= TARGET_PEAK_MB else "OVER TARGET"
@@ -250,6 +295,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--times", type=int, default=10, help="copies of the corpus for the scaling run")
     parser.add_argument("--corpus", type=Path, default=DEV)
+    parser.add_argument("--national", type=int, default=300, metavar="N",
+                        help="one-page frameworks sharing wording for the national-scale compare case (0: skip)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--lookup-only", type=Path, metavar="OUT",
                         help="only time `threshold lookup` on the release already published in OUT")
@@ -292,6 +339,13 @@ def main() -> int:
             except (SystemExit, subprocess.CalledProcessError) as exc:
                 results["lookup"] = {"error": str(exc)[:500]}
                 print(f"{'lookup':>10}: failed: {str(exc)[:500]}")
+        if args.national:
+            results["national"] = row = bench_national(tmp / "out-dev", tmp / "national", args.national)
+            verdict = "ok" if row["peak_mb"] <= TARGET_PEAK_MB else "OVER TARGET"
+            print(f"{'national':>10}: {row['frameworks']} one-page frameworks sharing wording normalised and compared "
+                  f"in {row['seconds']:.1f} s (normalise {row['normalise_seconds']:.1f} s), peak "
+                  f"{row['peak_mb']:.0f} MiB [{verdict}]; {row.get('matches')} match rows, {row.get('needs')} needs, "
+                  f"{row.get('level_disagreements')} disagreements")
         copies = tmp / "copies"
         copies.mkdir()
         make_copies(args.corpus, copies, args.times)
@@ -307,6 +361,7 @@ def main() -> int:
     missed = any(r["seconds_per_page"] > TARGET_S_PER_PAGE or r["peak_mb"] > TARGET_PEAK_MB
                  for r in (results["dev"], big)) or results["vs_pdfplumber"] > TARGET_VS_PDFPLUMBER
     missed = missed or results.get("lookup", {}).get("cli_max_seconds", 0) > TARGET_LOOKUP_S
+    missed = missed or results.get("national", {}).get("peak_mb", 0) > TARGET_PEAK_MB
     return 1 if (missed and args.strict) else 0
 
 

@@ -6,7 +6,8 @@ import pytest
 from test_compare_support import frame, make_rows, truth_rows
 
 from pipeline.compare.io import load_settings
-from pipeline.compare.matching import conflicts, level_disagreements, signature, top_matches
+from pipeline.compare.matching import conflicts, level_disagreements, same_need_edges, signature, top_matches
+from pipeline.compare.needs import group_needs
 
 SETTINGS = load_settings()["matching"]
 
@@ -15,8 +16,8 @@ SETTINGS = load_settings()["matching"]
 def real():
     rows = truth_rows("milton-keynes__level_grid__v1")[0] + truth_rows("worcestershire__level_tables__v1")[0]
     indicators = frame(rows)
-    matches = top_matches(indicators, SETTINGS)
-    return indicators, matches, level_disagreements(matches, indicators)
+    edges = same_need_edges(indicators, SETTINGS)
+    return indicators, top_matches(indicators, SETTINGS, edges), level_disagreements(edges)
 
 
 def _pair(disagreements, text_a, text_b):
@@ -37,11 +38,11 @@ def test_the_same_indicator_at_two_levels_is_a_disagreement_with_its_provenance(
     text = "Parent/carer's mental health or substance misuse significantly affect care of child"
     a = make_rows("a", [(3, 3, "parenting_capacity", "basic_care", text, "parental_mental_health")])
     b = make_rows("b", [(4, 4, "parenting_capacity", "basic_care", text, "parental_mental_health")])
-    indicators = frame(a + b)
-    [d] = level_disagreements(top_matches(indicators, SETTINGS), indicators)
+    [d] = level_disagreements(same_need_edges(frame(a + b), SETTINGS))
     assert (d["framework_a"], d["canonical_level_a"], d["framework_b"], d["canonical_level_b"]) == ("a", 3, "b", 4)
     assert d["page_a"] == 4 and d["page_b"] == 5 and d["level_gap"] == 1 and d["score"] == 1.0
     assert d["shared_themes"] == ("parental_mental_health",)
+    assert d["reason"].startswith("same concern (parental_mental_health) about a parent or carer")
 
 
 @pytest.mark.parametrize("a,b,reason", [
@@ -125,3 +126,28 @@ def test_scores_do_not_depend_on_row_order():
     forward = top_matches(frame(rows), SETTINGS)
     backward = top_matches(frame(list(reversed(rows))), SETTINGS)
     assert forward == backward and forward
+
+
+def test_needs_group_same_need_bullets_without_a_conflict_inside_a_group():
+    """Real dev frameworks run together: every published need spans two frameworks or more, no two of its bullets
+    conflict (a strength and a concern, two grades, the child and a parent), its level spread is what its bullets
+    say, and a bullet belongs to one need at most."""
+    names = ("milton-keynes__level_grid__v1", "worcestershire__level_tables__v1", "synth-03__level_tables__v14",
+             "synth-07__level_tables__v6")
+    rows = [r for name in names for r in truth_rows(name)[0]]
+    edges = same_need_edges(frame(rows), SETTINGS)
+    need_rows, need_of = group_needs(edges)
+    assert need_rows and len(need_rows) <= len(edges.records)
+    by_need: dict[str, list[dict]] = {}
+    for r in need_rows:
+        by_need.setdefault(r["need_id"], []).append(r)
+    index = {r["indicator_id"]: i for i, r in enumerate(edges.records)}
+    assert len({r["indicator_id"] for r in need_rows}) == len(need_rows)
+    for members in by_need.values():
+        assert len({m["framework"] for m in members}) == members[0]["n_frameworks"] >= 2
+        levels = [m["canonical_level"] for m in members if m["canonical_level"] is not None]
+        assert members[0]["level_spread"] == max(levels) - min(levels)
+        sigs = [edges.signatures[index[m["indicator_id"]]] for m in members]
+        assert not [(x, y) for x in sigs for y in sigs if conflicts(x, y)]
+    disagreements = level_disagreements(edges, need_of)
+    assert disagreements and all(d["need_id"] for d in disagreements)

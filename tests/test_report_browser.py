@@ -35,6 +35,8 @@ def test_report_loads_cleanly_with_heatmap_tables_and_source_links(browser, tmp_
         levelTables: document.querySelectorAll('#frameworks table.levels').length,
         indicatorRows: document.querySelectorAll('table.indicators tbody tr').length,
         disagreementRows: document.querySelectorAll('#disagreements tbody tr').length,
+        needRows: document.querySelectorAll('#needs tbody tr').length,
+        needLinks: document.querySelectorAll('#needs a[href*=".pdf#page="]').length,
         sourceLinks: Array.from(document.querySelectorAll('table.indicators a[href*=".pdf#page="]'))
             .map(a => a.href)})""")
     counts = json.loads(counts)
@@ -43,6 +45,8 @@ def test_report_loads_cleanly_with_heatmap_tables_and_source_links(browser, tmp_
     assert counts["heatmapWidth"] > 200  # rendered, not collapsed
     assert counts["levelTables"] == 2 and counts["indicatorRows"] == 378
     assert counts["disagreementRows"] == len(json.loads((out / "level_disagreements.json").read_text()))
+    needs = json.loads((out / "needs.json").read_text())  # one row per bullet of a need: every bullet linked
+    assert counts["needRows"] == len({n["need_id"] for n in needs}) > 0 and counts["needLinks"] == len(needs)
     links = counts["sourceLinks"]
     assert len(links) == 378
     for href in {h.split("#")[0] for h in links}:  # every link resolves to the source PDF in raw_docs

@@ -43,7 +43,8 @@ DATA = Path(__file__).parent / "data"
 THEMES_FILE = Path(__file__).parent.parent / "data" / "themes.yaml"
 QUALIFIERS_FILE = Path(__file__).parent.parent / "data" / "qualifiers.yaml"
 
-CHUNK = 512  # rows scored at a time: memory stays chunk x (indicators of the other framework), never n x m
+CHUNK = 512  # rows scored at a time: memory stays chunk x n, never n x n
+CHUNK_CELLS = 4_000_000  # ... and at most this many scores (32 MB) in one chunk, however many indicators
 
 MATCH_COLUMNS = (
     "indicator_id", "framework", "document", "page", "level_label", "canonical_level", "text",
@@ -53,7 +54,7 @@ MATCH_COLUMNS = (
 DISAGREEMENT_COLUMNS = (
     "framework_a", "document_a", "indicator_id_a", "page_a", "level_label_a", "canonical_level_a", "text_a",
     "framework_b", "document_b", "indicator_id_b", "page_b", "level_label_b", "canonical_level_b", "text_b",
-    "score", "level_gap", "shared_themes", "same_level_match_a", "same_level_match_b",
+    "score", "level_gap", "shared_themes", "need_id", "reason",
 )
 
 
@@ -81,6 +82,7 @@ class Cues:
     numbers: dict[str, int]
     adult_of: dict[str, str]          # child theme -> its adult variant
     level_one_prior: int
+    subjects: tuple[tuple[tuple[str, ...], str], ...]  # (phrase, subject), longest phrase first
 
 
 def _yaml(path: Path) -> dict:
@@ -116,6 +118,11 @@ def cues() -> Cues:
     for theme in themes.get("themes") or []:
         if isinstance(theme, dict) and theme.get("adult_theme"):
             adult_of[str(theme["id"])] = str(theme["adult_theme"])
+    subjects = {}
+    for subject, key in (("child", "child"), ("adult", "adult")):
+        for phrase in _phrases(p for p in (themes.get("subjects") or {}).get(key) or [] if "*" not in str(p)
+                               and "|" not in str(p)):
+            subjects.setdefault(phrase, subject)
     return Cues(
         negation=_phrases(pol.get("negation")), positive=_phrases(pol.get("positive")) | _phrases(mine.get("positive")),
         risk=(_phrases(pol.get("risk")) | _phrases(mine.get("risk"))) - _phrases(mine.get("not_risk")),
@@ -128,7 +135,8 @@ def cues() -> Cues:
         duration=re.compile(rf"\b(?:({below}|{above}|at least|up to)\s+)?{number}\s+({units})\b"),
         age=re.compile(rf"\b(?:aged\s+|age of\s+)?({below}|{above})\s+(?:the\s+age\s+of\s+)?{number}\b"
                        rf"(?!\s+(?:{units}))"),
-        numbers=numbers, adult_of=adult_of, level_one_prior=int(mine.get("level_one_prior", 2)))
+        numbers=numbers, adult_of=adult_of, level_one_prior=int(mine.get("level_one_prior", 2)),
+        subjects=tuple(sorted(subjects.items(), key=lambda kv: (-len(kv[0]), kv[0]))))
 
 
 @dataclass(frozen=True)
@@ -144,6 +152,7 @@ class Signature:
     markers: frozenset[str]         # other words that set a level apart (matching.yaml `markers`) and numbers
     themes: frozenset[str]          # concern themes
     protective: frozenset[str]      # protective themes
+    subject: str = ""               # whose need it states first: "child", "adult" (a parent, carer, the family), ""
 
 
 def _spans(tokens: tuple[str, ...], phrases: frozenset[tuple[str, ...]]) -> list[tuple[int, int]]:
@@ -243,7 +252,18 @@ def _signature(text: str, themes: frozenset[str], protective: frozenset[str], ag
         age=age if age is not None else found_age, durations=durations,
         certainty=bool(_spans(_masked(tokens, c.certainty_unless), c.certainty)),
         markers=frozenset(" ".join(graded[s:e]) for s, e in _spans(graded, c.markers)) | _numbers(flat),
-        themes=themes, protective=protective)
+        themes=themes, protective=protective, subject=_subject(tokens, c))
+
+
+def _subject(tokens: tuple[str, ...], c: Cues) -> str:
+    """Whose need a bullet states: the first person it names (themes.yaml `subjects`: "Parents unable to meet the
+    child's needs" is the parents'), or "" when it names none."""
+    phrases = frozenset(p for p, _ in c.subjects)
+    spans = _spans(tokens, phrases)
+    if not spans:
+        return ""
+    start, end = spans[0]
+    return dict(c.subjects)[tokens[start:end]]
 
 
 def row_signature(row: dict) -> Signature:
@@ -288,6 +308,9 @@ def conflicts(a: Signature, b: Signature) -> list[str]:
                 (child_theme in b.themes and adult_theme in a.themes and adult_theme not in b.themes):
             out.append("the child against a parent")
             break
+    else:
+        if a.subject and b.subject and a.subject != b.subject:
+            out.append(f"the {a.subject}'s need against the {b.subject}'s")
     return out
 
 
@@ -351,36 +374,83 @@ def similarity_block(vectors: "sparse.csr_matrix", rows: "np.ndarray", cols: "np
     return np.round(np.clip(block, 0.0, 1.0), 3)
 
 
-def top_matches(frame: "pd.DataFrame", settings: dict) -> list[dict]:
-    """For each indicator, its top_k counterparts in every other framework: score >= threshold and no conflict
-    (see `conflicts`: polarity, qualifiers, certainty, topic, subject). Ties: lower indicator_id first."""
+@dataclass
+class Edges:
+    """Same-need pairs of a compared frame (its rows sorted by framework, then indicator id): row numbers a < b,
+    their similarity, and the frame's records and signatures."""
+    records: list[dict]
+    signatures: list[Signature]
+    a: "np.ndarray"
+    b: "np.ndarray"
+    score: "np.ndarray"
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+
+def _sorted(frame: "pd.DataFrame") -> "pd.DataFrame":
+    return frame.sort_values(["framework", "indicator_id"], kind="stable").reset_index(drop=True)
+
+
+def same_need_edges(frame: "pd.DataFrame", settings: dict) -> Edges:
+    """Every pair of indicators of different frameworks that state the same need: similarity at least `threshold`
+    and nothing in their statements conflicts (`conflicts`: polarity, subject, concern, qualifiers, certainty).
+    Candidates are blocked: each indicator keeps its `top_k` most similar counterparts in each other framework,
+    scored CHUNK rows at a time, so memory stays chunk x n and the pairs grow with indicators x frameworks, never
+    with a full n x n table held at once."""
     import numpy as np
 
-    frame = frame.sort_values(["framework", "indicator_id"], kind="stable").reset_index(drop=True)
-    vectors = vectorise(frame, settings)
-    threshold, top_k = float(settings["threshold"]), int(settings["top_k"])
-    groups = {fw: np.flatnonzero(frame["framework"].to_numpy() == fw) for fw in sorted(frame["framework"].unique())}
+    frame = _sorted(frame)
     records = frame.to_dict("records")
     signatures = [row_signature(r) for r in records]
+    n = len(records)
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Edges(records, signatures, empty, empty, np.zeros(0))
+    vectors = vectorise(frame, settings)
+    threshold, top_k = float(settings["threshold"]), int(settings["top_k"])
+    codes = frame["framework"].astype("category").cat.codes.to_numpy()
+    found: dict[tuple[int, int], float] = {}
+    rows_per_chunk = max(1, min(CHUNK, CHUNK_CELLS // n))
+    everything = np.arange(n)
+    for start in range(0, n, rows_per_chunk):
+        part = everything[start:start + rows_per_chunk]
+        block = similarity_block(vectors, part, everything)
+        for i, a in enumerate(part):
+            kept: dict[int, int] = {}  # other framework -> counterparts kept for this indicator
+            for b in sorted(np.flatnonzero((block[i] >= threshold) & (codes != codes[a])).tolist(),
+                            key=lambda j: (-block[i, j], j)):
+                if kept.get(codes[b], 0) == top_k or conflicts(signatures[a], signatures[b]):
+                    continue
+                kept[codes[b]] = kept.get(codes[b], 0) + 1
+                found[(a, b) if a < b else (b, a)] = float(block[i, b])
+    keys = sorted(found)
+    return Edges(records, signatures, np.array([k[0] for k in keys], dtype=np.int64),
+                 np.array([k[1] for k in keys], dtype=np.int64), np.array([found[k] for k in keys]))
+
+
+def top_matches(frame: "pd.DataFrame", settings: dict, edges: Edges | None = None) -> list[dict]:
+    """For each indicator, its `top_k` same-need counterparts in every other framework (see `same_need_edges`),
+    ranked by similarity (ties: lower indicator_id first). At national scale the table keeps, for each
+    indicator, its best counterparts across frameworks up to `max_match_rows` rows in all."""
+    edges = edges if edges is not None else same_need_edges(frame, settings)
+    top_k, budget = int(settings["top_k"]), int(settings.get("max_match_rows") or 0)
+    partners: dict[int, list[tuple[float, int]]] = {}
+    for a, b, score in zip(edges.a.tolist(), edges.b.tolist(), edges.score.tolist()):
+        partners.setdefault(a, []).append((score, b))
+        partners.setdefault(b, []).append((score, a))
+    records = edges.records
     rows: list[dict] = []
-    for fw_a, idx_a in groups.items():
-        for fw_b, idx_b in groups.items():
-            if fw_a == fw_b:
-                continue
-            for start in range(0, len(idx_a), CHUNK):
-                part = idx_a[start:start + CHUNK]
-                block = similarity_block(vectors, part, idx_b)
-                order = np.argsort(-block, axis=1, kind="stable")
-                for i, a in enumerate(part):
-                    rank = 0
-                    for j in order[i]:
-                        score = float(block[i, j])
-                        if score < threshold or rank == top_k:
-                            break
-                        if conflicts(signatures[a], signatures[idx_b[j]]):
-                            continue
-                        rank += 1
-                        rows.append(_match_row(records[a], records[idx_b[j]], rank, score))
+    for a in sorted(partners):
+        kept: dict[str, int] = {}
+        for score, b in sorted(partners[a], key=lambda t: (-t[0], records[t[1]]["indicator_id"])):
+            fw = records[b]["framework"]
+            kept[fw] = kept.get(fw, 0) + 1
+            if kept[fw] <= top_k:
+                rows.append(_match_row(records[a], records[b], kept[fw], score))
+    if budget and len(rows) > budget:  # keep each indicator's closest counterparts first, across frameworks
+        rows.sort(key=lambda r: (r["rank"], -r["score"], r["indicator_id"], r["match_id"]))
+        rows = rows[:budget]
     return sorted(rows, key=lambda r: (r["framework"], r["indicator_id"], r["match_framework"], r["rank"]))
 
 
@@ -409,40 +479,42 @@ def _same_level(a, b) -> bool | None:
     return int(a) == int(b)
 
 
-def level_disagreements(matches: list[dict], indicators: pd.DataFrame) -> list[dict]:
-    """Matched pairs (either direction) whose canonical levels differ; each unordered pair once, A < B by framework."""
-    themes = dict(zip(indicators["indicator_id"], indicators["concern_themes"]))
-    same_level_in = _same_level_partners(matches)
-    pairs: dict[tuple[str, str], dict] = {}
-    for m in matches:
-        if m["same_level"] is not False:
+def level_disagreements(edges: Edges, need_of: dict[int, str] | None = None, settings: dict | None = None) -> list[dict]:
+    """The same need placed at different canonical levels by two frameworks: one row per unordered pair (A before B
+    by framework), with both bullets, levels and pages, the concern they share and why they are taken as the same
+    need, best first. A universal-level bullet (needs met) and one at level 3 or 4 state no same need; at most
+    `max_disagreement_rows` rows (the best-scoring) at national scale."""
+    settings = settings or {}
+    need_of = need_of or {}
+    records, signatures = edges.records, edges.signatures
+    rows = []
+    for a, b, score in zip(edges.a.tolist(), edges.b.tolist(), edges.score.tolist()):
+        la, lb = records[a]["canonical_level"], records[b]["canonical_level"]
+        if la is None or lb is None or int(la) == int(lb) or min(int(la), int(lb)) == 1 and max(int(la), int(lb)) >= 3:
             continue
-        a_first = m["framework"] < m["match_framework"]
-        key = (m["indicator_id"], m["match_id"]) if a_first else (m["match_id"], m["indicator_id"])
-        if key in pairs:
-            pairs[key]["score"] = max(pairs[key]["score"], m["score"])
-            continue
-        a, b = _sides(m, a_first)
-        shared = tuple(sorted(set(themes.get(a["id"], ())) & set(themes.get(b["id"], ()))))
-        pairs[key] = {
-            **{f"{k}_a": v for k, v in a.items() if k != "id"}, "indicator_id_a": a["id"],
-            **{f"{k}_b": v for k, v in b.items() if k != "id"}, "indicator_id_b": b["id"],
-            "score": m["score"], "level_gap": abs(int(a["canonical_level"]) - int(b["canonical_level"])),
-            "shared_themes": shared,
-            "same_level_match_a": (a["id"], b["framework"]) in same_level_in,
-            "same_level_match_b": (b["id"], a["framework"]) in same_level_in,
-        }
-    return sorted(pairs.values(), key=lambda r: (r["framework_a"], r["framework_b"], -r["score"],
-                                                 r["indicator_id_a"], r["indicator_id_b"]))
+        if records[a]["framework"] > records[b]["framework"]:
+            a, b = b, a
+        sa, sb = signatures[a], signatures[b]
+        shared = tuple(sorted(sa.themes & sb.themes or sa.protective & sb.protective))
+        rows.append({
+            **{f"{k}_a": v for k, v in _side(records[a]).items()},
+            **{f"{k}_b": v for k, v in _side(records[b]).items()},
+            "score": score, "level_gap": abs(int(la) - int(lb)), "shared_themes": shared,
+            "need_id": need_of.get(a, ""), "reason": same_need_reason(sa, sb, score)})
+    rows.sort(key=lambda r: (-r["score"], r["framework_a"], r["framework_b"], r["indicator_id_a"], r["indicator_id_b"]))
+    budget = int(settings.get("max_disagreement_rows") or 0)
+    return rows[:budget] if budget else rows
 
 
-def _same_level_partners(matches: list[dict]) -> set[tuple[str, str]]:
-    """(indicator id, other framework) for indicators matched at their own canonical level in that framework."""
-    return {(m["indicator_id"], m["match_framework"]) for m in matches if m["same_level"] is True}
+def same_need_reason(a: Signature, b: Signature, score: float) -> str:
+    """Why two bullets are taken as one need, in a line: what they share and that nothing differs."""
+    concern = ", ".join(sorted(a.themes & b.themes or a.protective & b.protective)) or "the same words"
+    who = {"child": "the child", "adult": "a parent or carer"}.get(a.subject or b.subject, "the same person")
+    kind = "strength" if a.polarity < 0 else "concern"
+    return (f"same {kind} ({concern}) about {who}; no severity, frequency, age, duration or certainty differs; "
+            f"wording {score:.2f} alike")
 
 
-def _sides(m: dict, a_first: bool) -> tuple[dict, dict]:
+def _side(record: dict) -> dict:
     keys = ("framework", "document", "page", "level_label", "canonical_level", "text")
-    left = {"id": m["indicator_id"], **{k: m[k] for k in keys}}
-    right = {"id": m["match_id"], **{k: m[f"match_{k}"] for k in keys}}
-    return (left, right) if a_first else (right, left)
+    return {"indicator_id": record["indicator_id"], **{k: record[k] for k in keys}}

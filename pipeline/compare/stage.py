@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import coverage, findings, matching, templates, themes
+from . import coverage, findings, matching, needs, templates, themes
 from .io import Normalised, load_early_help_groups, load_normalised, load_settings, primary_documents, write_json, write_table
 
 DOCUMENT_COLUMNS = ("framework", "document", "n_indicators", "primary", "template_group")
@@ -39,8 +39,10 @@ def compare(data: Normalised, folder: Path, settings: dict, groups: list[dict]) 
                                                                           indicators["document"])],
                                   index=indicators.index, dtype=bool)]  # (a plain empty list would drop columns)
 
-    matches = matching.top_matches(chosen, settings["matching"])
-    disagreements = matching.level_disagreements(matches, chosen)
+    edges = matching.same_need_edges(chosen, settings["matching"])
+    matches = matching.top_matches(chosen, settings["matching"], edges)
+    need_rows, need_of = needs.group_needs(edges)
+    disagreements = matching.level_disagreements(edges, need_of, settings["matching"])
     pairs = templates.template_pairs(chosen, matches, settings["templates"])
     group_of = templates.template_groups(sorted(primary), pairs)
     cells = themes.theme_levels(chosen)
@@ -52,6 +54,7 @@ def compare(data: Normalised, folder: Path, settings: dict, groups: list[dict]) 
         "theme_levels": write_table(folder, "theme_levels", themes.THEME_LEVEL_COLUMNS, cells),
         "theme_spread": write_table(folder, "theme_spread", themes.THEME_SPREAD_COLUMNS, spread),
         "matches": write_table(folder, "matches", matching.MATCH_COLUMNS, matches),
+        "needs": write_table(folder, "needs", needs.NEED_COLUMNS, need_rows),
         "level_disagreements": write_table(folder, "level_disagreements", matching.DISAGREEMENT_COLUMNS,
                                            disagreements),
         "coverage_groups": write_table(folder, "coverage_groups", coverage.GROUP_COLUMNS,
@@ -63,7 +66,7 @@ def compare(data: Normalised, folder: Path, settings: dict, groups: list[dict]) 
     }
     summary = {
         "frameworks": len(primary), "documents": int(indicators.groupby(["framework", "document"]).ngroups),
-        "indicators": len(indicators), "matches": counts["matches"],
+        "indicators": len(indicators), "matches": counts["matches"], "needs": len({r["need_id"] for r in need_rows}),
         "level_disagreements": counts["level_disagreements"], "findings": counts["findings"], "rows": counts,
         "findings_by_kind": dict(sorted(Counter(f["kind"] for f in found).items())),
         "shared_templates": sorted({g for g in group_of.values() if list(group_of.values()).count(g) > 1}),

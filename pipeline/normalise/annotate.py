@@ -76,7 +76,9 @@ class Annotator:
         row["dimensions_inferred"] = bool(dims)
         if dims:
             row["domain_mapping"] = "inferred"
-        if not area and dims:
+        if not area and dims and not (row["area"] or "").strip():
+            # an area label the crosswalk cannot map stays unmapped on every row (the report lists it), never
+            # mapped on some rows by their own text
             row["canonical_area"] = self.domains.area_of(dims)
 
 

@@ -1,7 +1,8 @@
 """report.html: one self-contained page (inline styles and script, no network) for people to read.
 
 Sections: a summary per framework (documents, levels, indicators per level and area, consistency findings), a
-theme x framework heatmap of canonical levels, the level disagreements between frameworks, and every indicator
+theme x framework heatmap of canonical levels, the level disagreements between frameworks (with their evidence and
+how they were found), the needs stated by several frameworks, and every indicator
 linked to its page in the source PDF (a relative link from OUT to the PDF in raw_docs, with #page=N).
 """
 
@@ -197,11 +198,52 @@ def disagreements_section(table: Table | None, out: Path, raw_docs: Path, known:
                       f'{source} {_ind_link(str(get["indicator_id"]))}']
         score = r.get("score")
         cells += [_e(f"{score:.2f}" if isinstance(score, float) else score),
-                  _e(" ".join(split_list(r.get("shared_themes"))))]
+                  _e(r.get("reason") or " ".join(split_list(r.get("shared_themes"))))]
         rows.append(cells)
     headers = ["Framework A", "Level", "Indicator A", "Framework B", "Level", "Indicator B", "Similarity",
-               "Shared themes"]
-    return _table(headers, rows, cls="disagreements", numeric=[6]).replace("<table ", '<table id="disagreements" ', 1)
+               "Why the same need"]
+    if not rows:
+        return DISAGREEMENTS_METHOD + '<p class="muted">None found.</p>'
+    return (DISAGREEMENTS_METHOD + f'<p>{len(rows)} disagreement(s), most alike first.</p>'
+            + _table(headers, rows, cls="disagreements", numeric=[6]).replace("<table ", '<table id="disagreements" ', 1))
+
+
+DISAGREEMENTS_METHOD = (
+    "<p>Each row is one need that two frameworks place at different canonical levels. Two bullets are taken as the "
+    "same need only when they are about the same person (the child, or a parent or carer), both state a concern "
+    "(or both a strength), share a concern theme, and no qualifier differs: severity, frequency, age, duration and "
+    "certainty (a risk or suspicion of something is not the thing). Wording similarity (0&ndash;1) only ranks the "
+    "candidates. Pairs where a qualifier differs (&ldquo;occasional&rdquo; against &ldquo;persistent&rdquo;) are "
+    "consistent gradations and are never listed; nor is a universal-level bullet against one at level 3 or 4. "
+    "Open the page links to read both bullets in place.</p>")
+
+NEEDS_SHOWN = 300  # needs listed in the report; the needs table holds them all
+
+
+def needs_section(table: Table | None, out: Path, raw_docs: Path) -> str:
+    """Needs stated by two frameworks or more, those placed at the most different levels first: the need's
+    wording, then each framework's bullet, level and page."""
+    if table is None or not table.rows:
+        return ('<section id="needs-section"><h2>Needs across frameworks</h2>'
+                '<p class="muted">No need is stated by two frameworks.</p></section>')
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in table.rows:
+        groups[r["need_id"]].append(r)
+    order = sorted(groups.values(), key=lambda g: (-(g[0].get("level_spread") or 0), -len(g), g[0]["need_id"]))
+    rows = []
+    for group in order[:NEEDS_SHOWN]:
+        bullets = "<br>".join(
+            f'<b>{_e(r["framework"])}</b> {_level_badge(r.get("canonical_level"))} {_e(r["text"])} '
+            f'{_source_link(out, raw_docs, r["document"], r.get("page"), None)}' for r in group)
+        rows.append([_e(group[0]["need_text"]), _e(group[0].get("n_frameworks")),
+                     _e(group[0].get("level_spread")), bullets])
+    more = (f'<p class="muted">The first {NEEDS_SHOWN} of {len(order)} needs; needs.csv holds them all.</p>'
+            if len(order) > NEEDS_SHOWN else "")
+    return ('<section id="needs-section"><h2>Needs across frameworks</h2>'
+            '<p>Bullets of different frameworks that state one need (the same test as the disagreements), one group '
+            'per need; groups whose levels differ most come first.</p>' + more
+            + _table(["Need", "Frameworks", "Level spread", "Each framework's bullet"], rows, cls="needs",
+                     numeric=[1, 2]).replace("<table ", '<table id="needs" ', 1) + "</section>")
 
 
 _FINDING_COLUMNS = ("kind", "severity", "subject", "message", "indicator_ids", "pages")
@@ -323,13 +365,14 @@ def render(tables: dict[str, Table], *, out: Path, raw_docs: Path, version: str,
         f'<header><h1>{_e(title)}</h1><p>Version {_e(version)} &middot; {len(frameworks)} framework(s) &middot; '
         f'{len(tables["documents"].rows)} document(s) &middot; {n_ind} indicators</p></header>'
         '<nav><a href="#frameworks">Frameworks</a><a href="#heatmap">Heatmap</a>'
-        '<a href="#disagreements-section">Disagreements</a><a href="#indicators">Indicators</a>'
+        '<a href="#disagreements-section">Disagreements</a><a href="#needs-section">Needs</a>'
+        '<a href="#indicators">Indicators</a>'
         '<a href="data_docs/index.html">Validation (Data Docs)</a><a href="changelog.md">Changelog</a></nav><main>'
         f'<section id="frameworks"><h2>Frameworks</h2>{summary}</section>'
         + heatmap_section(tables)
         + '<section id="disagreements-section"><h2>Level disagreements between frameworks</h2>'
-          '<p>Equivalent indicators placed at different canonical levels.</p>'
         + disagreements + "</section>"
+        + needs_section(tables.get("needs"), out, raw_docs)
         + indicators_section(tables, out, raw_docs)
         + not_published_section(run or [])
         + "</main>")
