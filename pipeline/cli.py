@@ -313,6 +313,37 @@ def lookup(text: Annotated[str, typer.Argument(help="A free-text description of 
     typer.echo("\n".join(printable(line) for line in shown.split("\n")))  # names from files: no terminal control
 
 
+@app.command()
+def diff(old: Annotated[Path, typer.Argument(help="The earlier edition: a path, or a file name in RAW_DOCS.")],
+         new: Annotated[Path, typer.Argument(help="The later edition: a path, or a file name in RAW_DOCS.")],
+         raw_docs: RawDocs = Path("raw_docs"),
+         csv: Annotated[Optional[Path], typer.Option("--csv", resolve_path=True, help="Also write the changes to "
+                                                     "this CSV file (the columns of edition_changes.csv).")] = None,
+         timeout: Timeout = _D.timeout_s, memory_mb: MemoryMb = _D.memory_mb) -> None:
+    """What changed between two editions of a framework.
+
+    Extracts both documents (with their manifest hints) in a scratch folder and prints the changes: counts of
+    added, removed, moved (another level), reworded (edited words) and regrouped (an area or domain label
+    renamed), then the changes grouped by level. Bullets are aligned by their words and level, never by page
+    position: the same content in a new layout gives no change. Exit 0 whether or not anything changed."""
+    from pipeline import csvfile
+    from pipeline.compare.editions import EDITION_CHANGE_COLUMNS
+    from pipeline.diff import diff_documents, render
+    from pipeline.errors import InputFileError, printable
+    from pipeline.runner_files import atomic_write_text
+
+    try:
+        result = diff_documents(old, new, raw_docs, Limits(timeout_s=timeout, memory_mb=memory_mb))
+    except InputFileError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    typer.echo("\n".join(printable(line) for line in render(result).split("\n")))
+    if csv is not None:
+        cells = ([("" if row.get(c) is None else str(row.get(c))) for c in EDITION_CHANGE_COLUMNS]
+                 for row in result["changes"])
+        atomic_write_text(csv, csvfile.csv_text(EDITION_CHANGE_COLUMNS, cells))
+        typer.echo(f"csv: {printable(str(csv))}")
+
+
 @app.command("run")
 def run_all(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), jobs: Jobs = 2,
             no_cache: NoCache = False, progress: Progress = True, timeout: Timeout = _D.timeout_s,

@@ -20,13 +20,14 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 import pandas as pd
 
 EDITION_CHANGE_COLUMNS = (
     "framework", "document_before", "document_after", "published_before", "published_after", "change",
-    "text_before", "text_after", "level_before", "level_after", "group_before", "group_after",
+    "text_before", "text_after", "level_before", "level_after", "level_rank_before", "level_rank_after",
+    "group_before", "group_after",
     "page_before", "page_after", "reason",
 )
 CHANGE_ORDER = {"added": 0, "removed": 1, "moved": 2, "reworded": 3, "regrouped": 4}
@@ -37,6 +38,7 @@ REWORD_RATIO = 0.8
 REWORD_CONTAINMENT = 0.85
 REWORD_CONTAINMENT_RATIO = 0.5
 REWORD_MIN_WORDS = 2
+REWORD_SHORT_ADDED = 3  # a one-word bullet may gain this many words ("Radicalisation (including online)")
 # A label is renamed when at least this share (and at least REGROUP_MIN bullets) of its paired bullets carry one
 # new label.
 REGROUP_SHARE = 0.6
@@ -87,17 +89,20 @@ def editions(documents: pd.DataFrame) -> dict[str, list[str]]:
     return found
 
 
+def bullet(row: Mapping) -> Bullet:
+    """An indicator row (normalised or interim: text, level_label, level_rank, area, domain, page and, when known,
+    canonical_level) as a Bullet."""
+    text = str(row["text"])
+    labels = tuple(str(row.get(k) or "").strip() for k in ("area", "domain") if str(row.get(k) or "").strip())
+    rank, canonical, page = (row.get(k) for k in ("level_rank", "canonical_level", "page"))
+    return Bullet(text, fold(text), skeleton(text), str(row.get("level_label") or ""),
+                  int(rank) if _known(rank) else None, int(canonical) if _known(canonical) else None, labels,
+                  int(page) if _known(page) else None)
+
+
 def bullets_of(indicators: pd.DataFrame, document: str) -> list[Bullet]:
     """The document's indicators in reading order as Bullets."""
-    rows = indicators[indicators["document"] == document]
-    out = []
-    for row in rows.itertuples(index=False):
-        labels = tuple(str(v).strip() for v in (row.area, row.domain) if str(v or "").strip())
-        out.append(Bullet(str(row.text), fold(row.text), skeleton(row.text), str(row.level_label),
-                          row.level_rank if _known(row.level_rank) else None,
-                          int(row.canonical_level) if _known(row.canonical_level) else None, labels,
-                          row.page if _known(row.page) else None))
-    return out
+    return [bullet(row) for row in indicators[indicators["document"] == document].to_dict("records")]
 
 
 def _known(value) -> bool:
@@ -171,9 +176,11 @@ def likeness(a: str, b: str) -> float:
     if ratio >= REWORD_RATIO:
         return ratio
     words_a, words_b = set(_WORD.findall(a)), set(_WORD.findall(b))
-    shorter = min(words_a, words_b, key=len)
-    if len(shorter) < REWORD_MIN_WORDS or ratio < REWORD_CONTAINMENT_RATIO:
+    shorter, longer = sorted((words_a, words_b), key=len)
+    if ratio < REWORD_CONTAINMENT_RATIO or not shorter:
         return 0.0
+    if len(shorter) < REWORD_MIN_WORDS and len(longer) - len(shorter) > REWORD_SHORT_ADDED:
+        return 0.0  # one word found in a long bullet is a topic shared, not an edit
     containment = len(words_a & words_b) / len(shorter)
     return ratio if containment >= REWORD_CONTAINMENT else 0.0
 
@@ -264,12 +271,12 @@ def _row(base: dict, change: str, a: Bullet | None, b: Bullet | None, reason: st
         "level_before": a.level_label if a else "", "level_after": b.level_label if b else "",
         "group_before": a.group if a else "", "group_after": b.group if b else "",
         "page_before": a.page if a else None, "page_after": b.page if b else None, "reason": reason,
-        "rank_before": a.level_rank if a else None, "rank_after": b.level_rank if b else None,
+        "level_rank_before": a.level_rank if a else None, "level_rank_after": b.level_rank if b else None,
     }
 
 
 def _sort_key(row: dict) -> tuple:
-    rank = row.get("rank_before") or row.get("rank_after") or 0
+    rank = row["level_rank_before"] or row["level_rank_after"] or 0
     return (row["framework"], row["published_before"], row["document_before"], CHANGE_ORDER[row["change"]],
             rank, row["text_before"], row["text_after"], row["group_before"], row["group_after"])
 
@@ -283,3 +290,23 @@ def edition_changes(indicators: pd.DataFrame, documents: pd.DataFrame) -> list[d
             rows += diff(framework, old, new, bullets_of(indicators, old), bullets_of(indicators, new),
                          (published[old], published[new]))
     return rows
+
+
+def change_counts(rows: list[dict]) -> dict[str, int]:
+    """Rows per kind of change, in the order added, removed, moved, reworded, regrouped (zeros left out)."""
+    counts = Counter(r["change"] for r in rows)
+    return {kind: counts[kind] for kind in CHANGE_ORDER if counts[kind]}
+
+
+def by_level(rows: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Changes grouped by the level they concern (the later edition's for added and moved bullets, else the
+    earlier's), levels in rank order; label renames come last under "Areas and domains"."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for row in rows:
+        if row["change"] == "regrouped":
+            groups[(1, 0, "Areas and domains")].append(row)
+        elif row["level_after"]:
+            groups[(0, int(row.get("level_rank_after") or 0), row["level_after"])].append(row)
+        else:
+            groups[(0, int(row.get("level_rank_before") or 0), row["level_before"])].append(row)
+    return [(key[2], groups[key]) for key in sorted(groups)]
