@@ -10,8 +10,8 @@ document (the one the frameworks table names) in the release's threshold.sqlite:
 tagged with one of its themes (a parent's concept takes the parental theme: child_substance_misuse ->
 parental_substance_misuse).
 
-score = 0.6 * share of the description's concepts the indicator answers + 0.2 * bm25 relative to the best
-candidate + 0.2 * wording similarity (rapidfuzz token set / sort ratios); without concepts 0.4 * bm25 + 0.6 *
+score = 0.6 * share of the description's concepts the indicator answers + 0.2 * bm25 relative to the framework's
+best candidate + 0.2 * wording similarity (rapidfuzz token set / sort ratios); without concepts 0.4 * bm25 + 0.6 *
 wording. + FREQUENCY_BONUS when the indicator states the description's frequency; an indicator that contradicts
 what the description states (pipeline.compare.matching.query_conflicts: a strength for a concern, another stated
 severity, frequency, age or duration, the thing for a risk of it) keeps half its score and says why. Each hit says
@@ -95,19 +95,24 @@ def lookup(out: Path, text: str, *, frameworks: Iterable[str] | None = None, top
 
     When the description raises concepts (practitioner words or the documents' theme phrases), only indicators
     answering one of them are shown; a framework with none says so (`nothing_relevant`)."""
+    db = sqlite3.connect(f"file:{database(out)}?mode=ro", uri=True)
+    try:
+        return lookup_in(db, text, frameworks=frameworks, top=top)
+    finally:
+        db.close()
+
+
+def lookup_in(db: sqlite3.Connection, text: str, *, frameworks: Iterable[str] | None = None, top: int = 3) -> dict:
+    """`lookup` on an open threshold.sqlite connection (the datasette plugin's way in)."""
     query = " ".join(str(text).split())
     meant = understand(query)
     match = _match_query(query, meant.terms)
     if not match:
         raise LookupError_("nothing to look up: give a few words describing the need")
     wanted = sorted(set(frameworks or ()))
-    db = sqlite3.connect(f"file:{database(out)}?mode=ro", uri=True)
-    try:
-        rows = _candidates(db, match, wanted, list(meant.themes))
-        known = [r[0] for r in db.execute("SELECT framework FROM frameworks ORDER BY framework")]
-        docs = dict(db.execute("SELECT framework, document FROM frameworks"))
-    finally:
-        db.close()
+    rows = _candidates(db, match, wanted, list(meant.themes))
+    known = [r[0] for r in db.execute("SELECT framework FROM frameworks ORDER BY framework")]
+    docs = dict(db.execute("SELECT framework, document FROM frameworks"))
     unknown = [f for f in wanted if f not in known]
     if unknown:
         raise LookupError_(f"unknown framework(s): {', '.join(unknown)} (published: {', '.join(known)})")
@@ -121,6 +126,23 @@ def lookup(out: Path, text: str, *, frameworks: Iterable[str] | None = None, top
     return {"query": query, "top": top, "understood": _understood(meant),
             "themes": [{"theme": t, "label": vocabulary().theme_labels.get(t, t)} for t in meant.themes],
             "frameworks": groups, "summary": summarise(groups)}
+
+
+def flat_rows(result: dict) -> list[dict]:
+    """A lookup result as one row per hit (and one per framework with nothing relevant), for SQL and tables."""
+    rows = []
+    for group in result["frameworks"]:
+        if not group["hits"]:
+            rows.append({"framework": group["framework"], "rank": None, "score": None, "canonical_level": None,
+                         "level_label": None, "text": None, "why": "nothing relevant" if group["nothing_relevant"]
+                         else "no indicator shares a word", "page": None, "indicator_id": None})
+        for rank, hit in enumerate(group["hits"], start=1):
+            rows.append({"framework": group["framework"], "rank": rank, "score": hit["score"],
+                         "canonical_level": hit["canonical_level"], "level_label": hit["level_label"],
+                         "text": hit["text"], "why": hit["why"] + (f" (not quite: {'; '.join(hit['conflicts'])})"
+                                                                   if hit["conflicts"] else ""),
+                         "page": hit["page"], "indicator_id": hit["indicator_id"]})
+    return rows
 
 
 def _understood(meant: Understanding) -> dict:
@@ -165,12 +187,16 @@ def _candidates(db: sqlite3.Connection, match: str, frameworks: list[str], theme
 def _rank(query: str, rows: list[dict], meant: Understanding) -> list[dict]:
     """Score each candidate: the share of the description's concepts it answers first, its wording second.
 
-    with concepts: 0.6 * concepts answered + 0.2 * bm25 relative to the best candidate + 0.2 * wording similarity
-    (to the description and the documents' words for its concepts); without: 0.4 * bm25 + 0.6 * wording.
+    with concepts: 0.6 * concepts answered + 0.2 * bm25 relative to the framework's best candidate + 0.2 * wording
+    similarity (to the description and the documents' words for its concepts); without: 0.4 * bm25 + 0.6 *
+    wording.
     + FREQUENCY_BONUS when the indicator states the description's frequency; x 0.5 on a conflict."""
     if not rows:
         return []
-    best = min((r["bm"] for r in rows if r["bm"] is not None), default=-1.0) or -1.0
+    best: dict[str, float] = {}  # per framework: a framework's answer does not depend on the others asked
+    for r in rows:
+        if r["bm"] is not None:
+            best[r["framework"]] = min(best.get(r["framework"], 0.0), r["bm"])
     folded = fold(" ".join((query,) + meant.terms))
     stated = signature(query)
     # practitioner concepts are concerns ("met online" is not "needs met"); the frequency is handled here
@@ -180,7 +206,8 @@ def _rank(query: str, rows: list[dict], meant: Understanding) -> list[dict]:
     for row in rows:
         text = fold(row["text"])
         wording = (fuzz.token_set_ratio(folded, text) + fuzz.token_sort_ratio(folded, text)) / 200.0
-        words_part = row["bm"] / best if (row["bm"] is not None and best < 0) else 0.0
+        top_bm = best.get(row["framework"], 0.0)
+        words_part = row["bm"] / top_bm if (row["bm"] is not None and top_bm < 0) else 0.0
         theirs = row_signature(row)
         tagged = theirs.protective if mine.polarity < 0 else theirs.themes
         answered = _answered(meant, tagged, theirs, words(row["text"]))
@@ -227,10 +254,12 @@ def _frequency_conflict(mine, theirs) -> list[str]:
 
 
 def _why(meant: Understanding, theirs, answered: list[int], frequency: str) -> str:
-    """Why an indicator matched, e.g. "parent · alcohol · persistent" (or "wording" when no concept)."""
+    """Why an indicator matched, e.g. "parent · alcohol · persistent" (or "wording" when no concept); the person
+    is named for concepts whose themes differ by person (a parent's or the child's substance misuse)."""
     if not answered:
         return "wording"
-    person = next((meant.persons[k] for k in answered if meant.persons[k]), "")
+    variants = set(cues().adult_of) | set(cues().adult_of.values())  # themes told apart by whose they are
+    person = next((meant.persons[k] for k in answered if meant.persons[k] and variants & set(meant.groups[k])), "")
     person = PERSON.get(person, "") if theirs.subject in (person, "") else ""
     return " · ".join(x for x in [person] + [group_label(meant, k) for k in answered] + [frequency] if x)
 
