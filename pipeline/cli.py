@@ -294,11 +294,12 @@ def lookup(text: Annotated[str, typer.Argument(help="A free-text description of 
            as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False) -> None:
     """Which level, where? The closest indicators in every published framework.
 
-    For each framework's current document: the indicators closest in meaning to TEXT, each with its local
-    level, canonical level, area / domain, page (or locator) and a score (0-1), then one line saying where the
-    frameworks agree or differ. Reads OUT/threshold.sqlite (full-text index, the normaliser's themes and lemmas,
-    rapidfuzz re-ranking; no model). An indicator that contradicts what TEXT states (a strength for a concern,
-    another frequency, age or duration) is marked "not quite"."""
+    TEXT may be in a practitioner's own words ("mum drinks vodka every night"): it is read for whom it is about,
+    the concepts it raises and how often. For each framework's current document: the indicators answering it,
+    each with its local level, canonical level, area / domain, page (or locator), a score (0-1) and why it matched,
+    or "nothing relevant"; then one line saying where the frameworks agree or differ. Reads OUT/threshold.sqlite
+    (no model). An indicator that contradicts what TEXT states (a strength for a concern, another frequency, age
+    or duration) is marked "not quite"."""
     import json as _json
 
     from pipeline.lookup import LookupError_, lookup as run_lookup, render

@@ -297,7 +297,13 @@ def summarise(groups: list[dict]) -> str:
 
 def render(result: dict) -> str:
     """The result as text for a terminal."""
-    lines = [f'"{result["query"]}": the {result["top"]} closest indicators in each framework\'s current document', ""]
+    lines = [f'"{result["query"]}": the {result["top"]} closest indicators in each framework\'s current document']
+    meant = result.get("understood") or {}
+    if meant.get("concepts"):
+        about = f"about a {meant['about']}: " if meant.get("about") else ""
+        often = f" ({meant['frequency']})" if meant.get("frequency") else ""
+        lines.append(f"understood as {about}{', '.join(meant['concepts'])}{often}")
+    lines.append("")
     for group in result["frameworks"]:
         lines.append(f"{group['framework']}  ({group['document']})")
         if group.get("nothing_relevant"):
