@@ -284,9 +284,8 @@ def inspect(document: Annotated[Path, typer.Argument(help="A PDF: a path, or a f
 
 
 @app.command()
-def lookup(text: Annotated[str, typer.Argument(help="A free-text description of a need, e.g. \"persistent "
-                                                   "truanting\" or \"young carer for a parent with mental "
-                                                   "ill health\".")],
+def lookup(text: Annotated[str, typer.Argument(help="A child's situation in your own words, e.g. \"he keeps "
+                                                   "skipping school\" or \"mum drinks every night\".")],
            out: Out = Path("extracted"),
            framework: Annotated[Optional[list[str]], typer.Option("--framework", "-f", help="Only this framework "
                                                                   "(repeat the option for several).")] = None,
