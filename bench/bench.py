@@ -97,7 +97,11 @@ print(json.dumps({"seconds": time.perf_counter() - start, "normalise_seconds": m
 
 LOOKUP_QUERIES = ["persistent truanting", "domestic abuse at home", "young carer looking after a parent",
                   "no substance misuse", "missing from home", "NEET for more than six weeks",
-                  "sexual activity under 13", "parent in prison", "homeless family", "low level anti-social behaviour"]
+                  "sexual activity under 13", "parent in prison", "homeless family", "low level anti-social behaviour",
+                  # a practitioner's own words (pipeline/understand.py)
+                  "Mum drinks vodka every night and passes out on the sofa",
+                  "He keeps skipping school and hangs around the shops instead",
+                  "She's been sending nude pictures to a man she met online"]
 TARGET_LOOKUP_S = 1.0
 
 LOOKUP_LIBRARY = """

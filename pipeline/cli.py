@@ -284,9 +284,8 @@ def inspect(document: Annotated[Path, typer.Argument(help="A PDF: a path, or a f
 
 
 @app.command()
-def lookup(text: Annotated[str, typer.Argument(help="A free-text description of a need, e.g. \"persistent "
-                                                   "truanting\" or \"young carer for a parent with mental "
-                                                   "ill health\".")],
+def lookup(text: Annotated[str, typer.Argument(help="A child's situation in your own words, e.g. \"he keeps "
+                                                   "skipping school\" or \"mum drinks every night\".")],
            out: Out = Path("extracted"),
            framework: Annotated[Optional[list[str]], typer.Option("--framework", "-f", help="Only this framework "
                                                                   "(repeat the option for several).")] = None,
@@ -294,11 +293,12 @@ def lookup(text: Annotated[str, typer.Argument(help="A free-text description of 
            as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False) -> None:
     """Which level, where? The closest indicators in every published framework.
 
-    For each framework's current document: the indicators closest in meaning to TEXT, each with its local
-    level, canonical level, area / domain, page (or locator) and a score (0-1), then one line saying where the
-    frameworks agree or differ. Reads OUT/threshold.sqlite (full-text index, the normaliser's themes and lemmas,
-    rapidfuzz re-ranking; no model). An indicator that contradicts what TEXT states (a strength for a concern,
-    another frequency, age or duration) is marked "not quite"."""
+    TEXT may be in a practitioner's own words ("mum drinks vodka every night"): it is read for whom it is about,
+    the concepts it raises and how often. For each framework's current document: the indicators answering it,
+    each with its local level, canonical level, area / domain, page (or locator), a score (0-1) and why it matched,
+    or "nothing relevant"; then one line saying where the frameworks agree or differ. Reads OUT/threshold.sqlite
+    (no model). An indicator that contradicts what TEXT states (a strength for a concern, another frequency, age
+    or duration) is marked "not quite"."""
     import json as _json
 
     from pipeline.lookup import LookupError_, lookup as run_lookup, render
@@ -311,6 +311,37 @@ def lookup(text: Annotated[str, typer.Argument(help="A free-text description of 
 
     shown = _json.dumps(result, ensure_ascii=False, indent=1) if as_json else render(result)
     typer.echo("\n".join(printable(line) for line in shown.split("\n")))  # names from files: no terminal control
+
+
+@app.command()
+def diff(old: Annotated[Path, typer.Argument(help="The earlier edition: a path, or a file name in RAW_DOCS.")],
+         new: Annotated[Path, typer.Argument(help="The later edition: a path, or a file name in RAW_DOCS.")],
+         raw_docs: RawDocs = Path("raw_docs"),
+         csv: Annotated[Optional[Path], typer.Option("--csv", resolve_path=True, help="Also write the changes to "
+                                                     "this CSV file (the columns of edition_changes.csv).")] = None,
+         timeout: Timeout = _D.timeout_s, memory_mb: MemoryMb = _D.memory_mb) -> None:
+    """What changed between two editions of a framework.
+
+    Extracts both documents (with their manifest hints) in a scratch folder and prints the changes: counts of
+    added, removed, moved (another level), reworded (edited words) and regrouped (an area or domain label
+    renamed), then the changes grouped by level. Bullets are aligned by their words and level, never by page
+    position: the same content in a new layout gives no change. Exit 0 whether or not anything changed."""
+    from pipeline import csvfile
+    from pipeline.compare.editions import EDITION_CHANGE_COLUMNS
+    from pipeline.diff import diff_documents, render
+    from pipeline.errors import InputFileError, printable
+    from pipeline.runner_files import atomic_write_text
+
+    try:
+        result = diff_documents(old, new, raw_docs, Limits(timeout_s=timeout, memory_mb=memory_mb))
+    except InputFileError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    typer.echo("\n".join(printable(line) for line in render(result).split("\n")))
+    if csv is not None:
+        cells = ([("" if row.get(c) is None else str(row.get(c))) for c in EDITION_CHANGE_COLUMNS]
+                 for row in result["changes"])
+        atomic_write_text(csv, csvfile.csv_text(EDITION_CHANGE_COLUMNS, cells))
+        typer.echo(f"csv: {printable(str(csv))}")
 
 
 @app.command("run")

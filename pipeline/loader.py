@@ -21,7 +21,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import pandas as pd
 
@@ -92,6 +92,14 @@ class Release(Mapping):
     def schema(self, name: str) -> dict:
         """The table's Table Schema as published in datapackage.json."""
         return self._resources[name]["schema"]
+
+    def lookup(self, description: str, *, frameworks: Iterable[str] | None = None, top: int = 3) -> pd.DataFrame:
+        """`threshold lookup` on this release (the same answers as the command and datasette's canned query):
+        one row per hit - framework, rank, score, canonical_level, level_label, text, why, page, indicator_id -
+        and one per framework with nothing relevant."""
+        from pipeline.lookup import flat_rows, lookup
+
+        return pd.DataFrame(flat_rows(lookup(self.path, description, frameworks=frameworks, top=top)))
 
     def describe(self, name: str) -> pd.DataFrame:
         """One row per column: name, type, dtype, list, required, description."""

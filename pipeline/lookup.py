@@ -1,18 +1,23 @@
-"""'Which level, where?': the published indicators closest in meaning to a free-text description, per framework.
+"""'Which level, where?': the published indicators closest to a practitioner's description, per framework.
 
-    lookup(out, "persistent truanting", frameworks=None, top=3) -> dict
+    lookup(out, "mum drinks vodka every night", frameworks=None, top=3) -> dict
 
-Searches each framework's current document (the one the frameworks table names) in the release's
-threshold.sqlite: FTS5 (porter stemming) over the indicator text, its lemmas, its theme labels and its area /
-domain gives up to CANDIDATES candidates per framework, ranked by bm25; rapidfuzz re-ranks them on the wording
-(token set and token sort ratios of the folded texts); an indicator that contradicts what the query states
-(pipeline.compare.matching.query_conflicts: a strength for a concern, another severity, frequency, age or
-duration, the thing for a risk of it) keeps half its score and says why. No model, nothing downloaded.
+The description is understood first (pipeline.understand): who it is about (a parent or the child), the concepts
+it raises in everyday words (practitioner_words.yaml: "vodka" -> alcohol, "skipping school" -> attendance) and in
+the documents' words (themes.yaml), and how often ("every night" -> persistent). Candidates per framework's current
+document (the one the frameworks table names) in the release's threshold.sqlite: up to CANDIDATES by FTS5 bm25
+(porter stemming) over the description's words and the documents' words for its concepts, plus every indicator
+tagged with one of its themes (a parent's concept takes the parental theme: child_substance_misuse ->
+parental_substance_misuse).
 
-score = 0.4 * bm25 relative to the best candidate + 0.6 * wording similarity, in 0-1; when the query names
-themes (themes.yaml phrases, lemmatised with the normaliser's lookup table), 0.3 * bm25 + 0.35 * wording + 0.35 *
-the share of those themes the indicator carries (x 0.5 on a conflict). Indicators tagged with the query's themes are
-candidates even when they share no word with it ("truanting" finds "poor school attendance").
+score = 0.6 * share of the description's concepts the indicator answers + 0.2 * bm25 relative to the framework's
+best candidate + 0.2 * wording similarity (rapidfuzz token set / sort ratios); without concepts 0.4 * bm25 + 0.6 *
+wording. + FREQUENCY_BONUS when the indicator states the description's frequency; an indicator that contradicts
+what the description states (pipeline.compare.matching.query_conflicts: a strength for a concern, another stated
+severity, frequency, age or duration, the thing for a risk of it) keeps half its score and says why. Each hit says
+why it matched ("parent · alcohol · persistent"); when the description raises concepts, a framework with no
+indicator answering any of them says "nothing relevant" instead of showing word matches. No model, nothing
+downloaded.
 
 When the release has no threshold.sqlite (published before it existed), one is built once from the release's
 JSON files into OUT/.cache/lookup/ (keyed by the release's datapackage.json).
@@ -20,23 +25,23 @@ JSON files into OUT/.cache/lookup/ (keyed by the release's datapackage.json).
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import json
 import sqlite3
-from functools import lru_cache
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
 from rapidfuzz import fuzz
 
-from pipeline.compare.matching import THEMES_FILE, cues, query_conflicts, row_signature, signature
+from pipeline.compare.matching import cues, query_conflicts, row_signature, signature
 from pipeline.compare.text import fold, words
+from pipeline.understand import FREQUENCY_ORDER, Understanding, group_label, understand, vocabulary
 
 CANDIDATES = 25          # per framework, from the full-text index
 MIN_SCORE = 0.35         # below this a framework's best indicator is not "close"
+FREQUENCY_BONUS = 0.1    # an indicator stating the description's frequency ("every night" ~ persistent)
 LEVEL_NAMES = {1: "universal", 2: "additional", 3: "complex", 4: "specialist"}
+PERSON = {"adult": "parent", "child": "child"}
 STOPWORDS = frozenset("""a an and are as at be by for from has have in is it its of on or that the their them they
 this to was were where which who with child children young person people""".split())
 
@@ -45,55 +50,11 @@ class LookupError_(LookupError):
     """No release, or nothing to search for."""
 
 
-# ------------------------------------------------------------------------------------------- query themes
-
-@lru_cache(maxsize=1)
-def _lemmas() -> dict:
-    """The normaliser's lemma table (spacy-lookups-data's English lookup), read without importing spaCy."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("spacy_lookups_data")
-    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "en_lemma_lookup.json.gz"
-    return json.loads(gzip.decompress(path.read_bytes()))
-
-
-def lemma(word: str) -> str:
-    """Lower-case lookup lemma followed to a fixed point, as pipeline.normalise.text.lemma."""
-    table, current, seen = _lemmas(), word.lower(), []
-    while current not in seen:
-        seen.append(current)
-        nxt = table.get(current)
-        if not isinstance(nxt, str) or not nxt or nxt == current:
-            return current
-        current = nxt
-    return min(seen[seen.index(current):])
-
-
-@lru_cache(maxsize=1)
-def _theme_phrases() -> tuple[dict[str, list[tuple[str, ...]]], dict[str, list[tuple[str, ...]]], dict[str, str]]:
-    """theme -> lemma phrases, theme -> 'unless' phrases, theme -> label (themes.yaml; plain phrases only)."""
-    data = yaml.load(THEMES_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    phrases, unless, labels = {}, {}, {}
-    for theme in data.get("themes") or []:
-        tid = str(theme["id"])
-        labels[tid] = str(theme.get("label") or tid)
-        for key, target in (("phrases", phrases), ("unless", unless)):
-            target[tid] = [tuple(lemma(w) for w in words(p)) for p in theme.get(key) or []
-                           if "*" not in str(p) and "|" not in str(p) and words(p)]
-    return phrases, unless, labels
-
-
-def _contains(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(tokens[i:i + n] == phrase for i in range(len(tokens) - n + 1))
-
+# ------------------------------------------------------------------------------------------- the query
 
 def query_themes(text: str) -> list[str]:
-    """The themes whose vocabulary phrases (themes.yaml, lemmatised) occur in the text."""
-    tokens = tuple(lemma(w) for w in words(text))
-    phrases, unless, _ = _theme_phrases()
-    return sorted(t for t, ps in phrases.items() if any(_contains(tokens, p) for p in ps)
-                  and not any(_contains(tokens, p) for p in unless.get(t, [])))
+    """The themes a description raises (practitioner words and the documents' theme phrases), sorted."""
+    return sorted(understand(text).themes)
 
 
 # ------------------------------------------------------------------------------------------- database
@@ -116,43 +77,78 @@ def database(out: Path) -> Path:
     return cached
 
 
-def _match_query(text: str) -> str:
-    """FTS5 query: any of the text's content words (qualifier words such as "persistent" left to the ranking)."""
+def _match_query(text: str, terms: Iterable[str] = ()) -> str:
+    """FTS5 query: any of the text's content words and the documents' words for the concepts it raises
+    (qualifier words such as "persistent" left to the ranking)."""
     c = cues()
     every = [w for w in dict.fromkeys(words(text)) if w not in STOPWORDS and len(w) > 1]
-    terms = [w for w in every if (w,) not in c.severity and (w,) not in c.frequency and (w,) not in c.negation]
-    return " OR ".join('"' + t.replace('"', "") + '"' for t in (terms or every or list(words(text))))
+    content = [w for w in every if (w,) not in c.severity and (w,) not in c.frequency and (w,) not in c.negation]
+    found = list(dict.fromkeys(content + [w for t in terms for w in words(t) if w not in STOPWORDS]))
+    return " OR ".join('"' + t.replace('"', "") + '"' for t in (found or every or list(words(text))))
 
 
 # ------------------------------------------------------------------------------------------- search
 
 def lookup(out: Path, text: str, *, frameworks: Iterable[str] | None = None, top: int = 3) -> dict:
     """The `top` closest indicators in each framework (all, or those named), grouped by framework, with a
-    one-line summary of where the frameworks agree or differ on the canonical level."""
+    one-line summary of where the frameworks agree or differ on the canonical level.
+
+    When the description raises concepts (practitioner words or the documents' theme phrases), only indicators
+    answering one of them are shown; a framework with none says so (`nothing_relevant`)."""
+    db = sqlite3.connect(f"file:{database(out)}?mode=ro", uri=True)
+    try:
+        return lookup_in(db, text, frameworks=frameworks, top=top)
+    finally:
+        db.close()
+
+
+def lookup_in(db: sqlite3.Connection, text: str, *, frameworks: Iterable[str] | None = None, top: int = 3) -> dict:
+    """`lookup` on an open threshold.sqlite connection (the datasette plugin's way in)."""
     query = " ".join(str(text).split())
-    match = _match_query(query)
+    meant = understand(query)
+    match = _match_query(query, meant.terms)
     if not match:
         raise LookupError_("nothing to look up: give a few words describing the need")
     wanted = sorted(set(frameworks or ()))
-    themes = query_themes(query)
-    db = sqlite3.connect(f"file:{database(out)}?mode=ro", uri=True)
-    try:
-        rows = _candidates(db, match, wanted, themes)
-        known = [r[0] for r in db.execute("SELECT framework FROM frameworks ORDER BY framework")]
-        docs = dict(db.execute("SELECT framework, document FROM frameworks"))
-    finally:
-        db.close()
+    rows = _candidates(db, match, wanted, list(meant.themes))
+    known = [r[0] for r in db.execute("SELECT framework FROM frameworks ORDER BY framework")]
+    docs = dict(db.execute("SELECT framework, document FROM frameworks"))
     unknown = [f for f in wanted if f not in known]
     if unknown:
         raise LookupError_(f"unknown framework(s): {', '.join(unknown)} (published: {', '.join(known)})")
-    hits = _rank(query, rows, themes)
+    hits = _rank(query, rows, meant)
     groups = []
     for framework in wanted or known:
-        mine = [h for h in hits if h["framework"] == framework][:max(1, top)]
-        groups.append({"framework": framework, "document": docs.get(framework), "hits": mine})
-    labels = _theme_phrases()[2]
-    return {"query": query, "top": top, "themes": [{"theme": t, "label": labels.get(t, t)} for t in themes],
+        mine = [h for h in hits if h["framework"] == framework]
+        relevant = [h for h in mine if h["concepts"]] if meant.groups else mine
+        groups.append({"framework": framework, "document": docs.get(framework), "hits": relevant[:max(1, top)],
+                       "nothing_relevant": bool(meant.groups) and not relevant})
+    return {"query": query, "top": top, "understood": _understood(meant),
+            "themes": [{"theme": t, "label": vocabulary().theme_labels.get(t, t)} for t in meant.themes],
             "frameworks": groups, "summary": summarise(groups)}
+
+
+def flat_rows(result: dict) -> list[dict]:
+    """A lookup result as one row per hit (and one per framework with nothing relevant), for SQL and tables."""
+    rows = []
+    for group in result["frameworks"]:
+        if not group["hits"]:
+            rows.append({"framework": group["framework"], "rank": None, "score": None, "canonical_level": None,
+                         "level_label": None, "text": None, "why": "nothing relevant" if group["nothing_relevant"]
+                         else "no indicator shares a word", "page": None, "indicator_id": None})
+        for rank, hit in enumerate(group["hits"], start=1):
+            rows.append({"framework": group["framework"], "rank": rank, "score": hit["score"],
+                         "canonical_level": hit["canonical_level"], "level_label": hit["level_label"],
+                         "text": hit["text"], "why": hit["why"] + (f" (not quite: {'; '.join(hit['conflicts'])})"
+                                                                   if hit["conflicts"] else ""),
+                         "page": hit["page"], "indicator_id": hit["indicator_id"]})
+    return rows
+
+
+def _understood(meant: Understanding) -> dict:
+    return {"about": PERSON.get(meant.subject, ""), "concepts": [group_label(meant, k) for k in
+                                                                 range(len(meant.groups))],
+            "frequency": meant.frequency}
 
 
 def _candidates(db: sqlite3.Connection, match: str, frameworks: list[str], themes: list[str]) -> list[dict]:
@@ -188,37 +184,84 @@ def _candidates(db: sqlite3.Connection, match: str, frameworks: list[str], theme
     return list(rows.values())
 
 
-def _rank(query: str, rows: list[dict], themes: list[str]) -> list[dict]:
+def _rank(query: str, rows: list[dict], meant: Understanding) -> list[dict]:
+    """Score each candidate: the share of the description's concepts it answers first, its wording second.
+
+    with concepts: 0.6 * concepts answered + 0.2 * bm25 relative to the framework's best candidate + 0.2 * wording
+    similarity (to the description and the documents' words for its concepts); without: 0.4 * bm25 + 0.6 *
+    wording.
+    + FREQUENCY_BONUS when the indicator states the description's frequency; x 0.5 on a conflict."""
     if not rows:
         return []
-    best = min((r["bm"] for r in rows if r["bm"] is not None), default=-1.0) or -1.0
-    folded = fold(query)
-    mine = signature(query)
-    wanted = set(themes)
+    best: dict[str, float] = {}  # per framework: a framework's answer does not depend on the others asked
+    for r in rows:
+        if r["bm"] is not None:
+            best[r["framework"]] = min(best.get(r["framework"], 0.0), r["bm"])
+    folded = fold(" ".join((query,) + meant.terms))
+    stated = signature(query)
+    # practitioner concepts are concerns ("met online" is not "needs met"); the frequency is handled here
+    mine = replace(stated, frequency=meant.frequency or stated.frequency,
+                   polarity=1 if meant.concepts else stated.polarity)
     out = []
     for row in rows:
         text = fold(row["text"])
         wording = (fuzz.token_set_ratio(folded, text) + fuzz.token_sort_ratio(folded, text)) / 200.0
-        words_part = row["bm"] / best if (row["bm"] is not None and best < 0) else 0.0
+        top_bm = best.get(row["framework"], 0.0)
+        words_part = row["bm"] / top_bm if (row["bm"] is not None and top_bm < 0) else 0.0
         theirs = row_signature(row)
         tagged = theirs.protective if mine.polarity < 0 else theirs.themes
-        theme_part = len(wanted & tagged) / len(wanted) if wanted else 0.0
-        if wanted:
-            score = 0.3 * words_part + 0.35 * wording + 0.35 * theme_part
+        answered = _answered(meant, tagged, theirs, words(row["text"]))
+        if meant.groups:
+            score = 0.6 * len(answered) / len(meant.groups) + 0.2 * words_part + 0.2 * wording
         else:
             score = 0.4 * words_part + 0.6 * wording
-        why = query_conflicts(mine, theirs)
+        same_often = bool(mine.frequency) and mine.frequency in theirs.frequency.split("+")
+        score = min(1.0, score + (FREQUENCY_BONUS if same_often else 0.0))
+        why = query_conflicts(replace(mine, frequency=""), theirs) + _frequency_conflict(mine, theirs)
         if why:
             score *= 0.5
+        concepts = [group_label(meant, k) for k in answered]
         out.append({
             "framework": row["framework"], "document": row["document"], "indicator_id": row["indicator_id"],
             "score": round(score, 3), "text": row["text"], "level_rank": row["level_rank"],
             "level_label": row["level_label"], "canonical_level": row["canonical_level"],
             "area": row.get("area"), "domain": row.get("domain"), "page": row.get("page"),
-            "locator": row.get("locator"), "conflicts": why,
+            "locator": row.get("locator"), "conflicts": why, "concepts": concepts,
+            "why": _why(meant, theirs, answered, same_often and mine.frequency),
         })
     out.sort(key=lambda h: (h["framework"], -h["score"], h["indicator_id"]))
     return out
+
+
+def _answered(meant: Understanding, tagged: frozenset, theirs, text_words: tuple[str, ...]) -> list[int]:
+    """The description's concepts an indicator answers: by its themes; an indicator the normaliser left without
+    any theme, by the documents' words for the concept in its text."""
+    if theirs.themes or theirs.protective:
+        return [k for k, group in enumerate(meant.groups) if tagged & set(group)]
+    padded = " " + " ".join(text_words) + " "
+    return [k for k, phrases in enumerate(meant.group_words)
+            if any(f" {' '.join(p)} " in padded for p in phrases if p)]
+
+
+def _frequency_conflict(mine, theirs) -> list[str]:
+    """A stated frequency two grades from the description's ("every night" against "occasional"); neighbouring
+    grades are how people and documents word the same thing differently."""
+    stated = [g for g in theirs.frequency.split("+") if g in FREQUENCY_ORDER]
+    if mine.frequency in FREQUENCY_ORDER and stated and all(
+            abs(FREQUENCY_ORDER.index(mine.frequency) - FREQUENCY_ORDER.index(g)) > 1 for g in stated):
+        return [f"frequency {mine.frequency} vs {theirs.frequency}"]
+    return []
+
+
+def _why(meant: Understanding, theirs, answered: list[int], frequency: str) -> str:
+    """Why an indicator matched, e.g. "parent · alcohol · persistent" (or "wording" when no concept); the person
+    is named for concepts whose themes differ by person (a parent's or the child's substance misuse)."""
+    if not answered:
+        return "wording"
+    variants = set(cues().adult_of) | set(cues().adult_of.values())  # themes told apart by whose they are
+    person = next((meant.persons[k] for k in answered if meant.persons[k] and variants & set(meant.groups[k])), "")
+    person = PERSON.get(person, "") if theirs.subject in (person, "") else ""
+    return " · ".join(x for x in [person] + [group_label(meant, k) for k in answered] + [frequency] if x)
 
 
 # ------------------------------------------------------------------------------------------- summary
@@ -254,10 +297,19 @@ def summarise(groups: list[dict]) -> str:
 
 def render(result: dict) -> str:
     """The result as text for a terminal."""
-    lines = [f'"{result["query"]}": the {result["top"]} closest indicators in each framework\'s current document', ""]
+    lines = [f'"{result["query"]}": the {result["top"]} closest indicators in each framework\'s current document']
+    meant = result.get("understood") or {}
+    if meant.get("concepts"):
+        about = f"about a {meant['about']}: " if meant.get("about") else ""
+        often = f" ({meant['frequency']})" if meant.get("frequency") else ""
+        lines.append(f"understood as {about}{', '.join(meant['concepts'])}{often}")
+    lines.append("")
     for group in result["frameworks"]:
         lines.append(f"{group['framework']}  ({group['document']})")
-        if not group["hits"]:
+        if group.get("nothing_relevant"):
+            about = " · ".join((result.get("understood") or {}).get("concepts") or []) or "it"
+            lines.append(f"    nothing relevant: no indicator about {about}")
+        elif not group["hits"]:
             lines.append("    no indicator shares a word with the query")
         for hit in group["hits"]:
             where = f"p. {hit['page']}" if hit.get("page") is not None else (hit.get("locator") or "")
@@ -266,6 +318,8 @@ def render(result: dict) -> str:
                                            f"canonical {_level(hit['canonical_level'])}", grouping, where) if x)
             lines.append(f"  {hit['score']:.2f}  {facts}")
             lines.append(f"        {hit['text']}")
+            if hit.get("why"):
+                lines.append(f"        why: {hit['why']}")
             if hit["conflicts"]:
                 lines.append(f"        (not quite: {'; '.join(hit['conflicts'])})")
         lines.append("")

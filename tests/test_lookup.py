@@ -34,12 +34,13 @@ def test_closest_indicators_per_framework_with_levels_and_provenance(out):
     assert best["text"] == "Persistent truanting, poor school attendance, previous fixed term exclusions"
     assert (best["level_rank"], best["canonical_level"], best["domain"]) == (3, 3, "Education")
     assert best["page"] >= 1 and 0.5 < best["score"] <= 1 and best["conflicts"] == []
-    # Milton Keynes has no truanting bullet: its school-attendance indicators come through the theme, and say
-    # why they are not quite it (another frequency)
+    assert best["why"] == "school attendance · persistent"
+    # Milton Keynes has no truanting bullet: its school-attendance indicators come through the theme, and say so
     mk = _group(result, "milton-keynes")["hits"]
     assert len(mk) == 2 and all("attendance" in h["text"] or "absences" in h["text"] for h in mk)
-    assert all(h["conflicts"] for h in mk)
-    assert result["summary"].startswith("Agree: the only framework") and "milton-keynes" in result["summary"]
+    assert all(h["why"].startswith("school attendance") for h in mk)
+    # an unqualified "poor attendance" does not say otherwise than "persistent": both frameworks answer at level 3
+    assert result["summary"].startswith("Agree: all 2 frameworks") and "level 3" in result["summary"]
     assert query_themes("persistent truanting") == ["school_attendance"]
 
 

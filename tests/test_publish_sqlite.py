@@ -16,6 +16,7 @@ import urllib.request
 import pytest
 from test_publish_support import frictionless_valid, published_base
 
+from pipeline.lookup import flat_rows, lookup
 from pipeline.publish.sqlite import (FTS_TABLE, METADATA_NAME, SQLITE_NAME, file_resources, release_tables,
                                      write_datasette_metadata, write_sqlite)
 
@@ -137,6 +138,7 @@ def test_datasette_serves_the_file_and_answers_through_its_json_api(built):
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()  # (reading a live server's output would wait for ever)
                     raise AssertionError(f"datasette did not start: {server.stdout.read().decode()[-2000:]}")
                 time.sleep(0.3)
         sql = ("SELECT framework, canonical_level, text FROM indicators WHERE text LIKE '%NEET%' "
@@ -147,9 +149,17 @@ def test_datasette_serves_the_file_and_answers_through_its_json_api(built):
         found = _get(f"{base}/threshold/indicators.json?" + urllib.parse.urlencode(
             {"_search": "privately fostered", "_shape": "array"}))
         assert found and all("fostered" in r["text"].lower() for r in found)
-        canned = _get(f"{base}/threshold/lookup.json?" + urllib.parse.urlencode({"words": "homeless",
-                                                                                 "_shape": "array"}))
+        canned = _get(f"{base}/threshold/words.json?" + urllib.parse.urlencode({"words": "homeless",
+                                                                                "_shape": "array"}))
         assert {r["framework"] for r in canned} == {"milton-keynes", "worcestershire"}
+        # the practitioner look-up through the package's datasette plugin: the answers of `threshold lookup`
+        description = "They're being evicted and will have nowhere to live"
+        served_rows = _get(f"{base}/threshold/lookup.json?" + urllib.parse.urlencode(
+            {"description": description, "_shape": "array"}))
+        expected = flat_rows(lookup(path.parent, description))
+        assert [(r["framework"], r["indicator_id"], r["why"]) for r in served_rows] == \
+            [(r["framework"], r["indicator_id"], r["why"]) for r in expected]
+        assert any("homelessness" in r["why"] for r in served_rows)
         served = _get(f"{base}/-/metadata.json")
         assert served["databases"]["threshold"]["tables"]["indicators"]["columns"]["text"]
     finally:

@@ -103,7 +103,7 @@ def copy_with_manifest(raw_docs: Path, sources: list[Path]) -> None:
         shutil.copyfile(source, raw_docs / source.name)
         entries.append({"file": source.name, "framework": truth["slug"], "authority": truth["authority"],
                         "partnership": truth["partnership"], "title": truth["title"],
-                        "published": str(truth["published"]), "source": "https://example.org/" + truth["slug"],
+                        "published": str(truth.get("published") or ""), "source": "https://example.org/" + truth["slug"],
                         "licence": "Open Government Licence v3.0", "attribution": truth["partnership"],
                         "sha256": hashlib.sha256(source.read_bytes()).hexdigest()})
     (raw_docs / "manifest.yaml").write_text(yaml.safe_dump({"documents": entries}, sort_keys=False),

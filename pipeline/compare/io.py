@@ -22,6 +22,7 @@ INDICATOR_COLUMNS = (
     "protective_themes", "severity", "frequency", "age_condition",
 )
 LEVEL_COLUMNS = ("framework", "document", "level_rank", "level_label", "canonical_level")
+DOCUMENT_COLUMNS = ("framework", "document", "published")
 LIST_COLUMNS = ("canonical_dimensions", "themes", "protective_themes")
 INT_COLUMNS = ("page", "seq", "level_rank", "canonical_level")
 
@@ -32,10 +33,12 @@ class CompareInputError(ValueError):
 
 @dataclass(frozen=True)
 class Normalised:
-    """The compare stage's input: one row per indicator, one row per document level."""
+    """The compare stage's input: one row per indicator, per document level and per document (its publication
+    date tells a framework's editions apart)."""
 
     indicators: pd.DataFrame
     levels: pd.DataFrame
+    documents: pd.DataFrame
 
 
 def load_settings(path: Path | None = None) -> dict:
@@ -138,13 +141,28 @@ def load_normalised(out: Path) -> Normalised:
     indicators = prepare_indicators(_read_csv(ind_path, INDICATOR_COLUMNS), ind_path)
     lev_path = folder / "levels.csv"
     levels = _read_csv(lev_path, LEVEL_COLUMNS) if lev_path.is_file() else None
-    return Normalised(indicators, prepare_levels(levels, indicators, lev_path))
+    doc_path = folder / "documents.csv"
+    documents = _read_csv(doc_path, DOCUMENT_COLUMNS) if doc_path.is_file() else None
+    return Normalised(indicators, prepare_levels(levels, indicators, lev_path), prepare_documents(documents, indicators))
 
 
-def primary_documents(indicators: pd.DataFrame) -> dict[str, str]:
-    """Framework -> the document that represents it across frameworks: most indicators, then first by name."""
+def prepare_documents(documents: pd.DataFrame | None, indicators: pd.DataFrame) -> pd.DataFrame:
+    """One row per document with indicators: framework, document, published ("" when the manifest gives none)."""
+    known = indicators[["framework", "document"]].drop_duplicates()
+    if documents is None:
+        documents = known.assign(published="")
+    documents = documents[list(DOCUMENT_COLUMNS)].merge(known, on=["framework", "document"])
+    return documents.sort_values(["framework", "document"], kind="stable").reset_index(drop=True)
+
+
+def primary_documents(indicators: pd.DataFrame, documents: pd.DataFrame | None = None) -> dict[str, str]:
+    """Framework -> the document that represents it across frameworks: its latest edition (by the manifest's
+    publication date), then the one with most indicators, then the first by name."""
     counts = indicators.groupby(["framework", "document"]).size().reset_index(name="n")
-    counts = counts.sort_values(["framework", "n", "document"], ascending=[True, False, True], kind="stable")
+    published = dict(zip(documents["document"], documents["published"])) if documents is not None else {}
+    counts["published"] = [str(published.get(d, "")) for d in counts["document"]]
+    counts = counts.sort_values(["framework", "published", "n", "document"], ascending=[True, False, False, True],
+                                kind="stable")
     return dict(counts.drop_duplicates("framework")[["framework", "document"]].itertuples(index=False, name=None))
 
 

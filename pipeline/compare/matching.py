@@ -316,14 +316,17 @@ def conflicts(a: Signature, b: Signature) -> list[str]:
 
 def query_conflicts(query: Signature, row: Signature) -> list[str]:
     """Why an indicator does not answer a free-text query: only what the query states counts (a query that
-    names no frequency accepts every frequency; "persistent truanting" refuses "occasional truanting")."""
+    names no frequency accepts every frequency; "persistent truanting" refuses "occasional truanting" but not an
+    unqualified "poor attendance")."""
     out = []
     if query.polarity and query.polarity * row.polarity < 0:
         out.append("a strength against a concern")
-    for name in ("severity", "frequency", "age"):
+    for name in ("severity", "frequency"):  # an unqualified indicator does not say otherwise
         mine, theirs = getattr(query, name), getattr(row, name)
-        if mine and mine != theirs:
-            out.append(f"{name} {mine} vs {theirs or 'unqualified'}")
+        if mine and theirs and mine != theirs:
+            out.append(f"{name} {mine} vs {theirs}")
+    if query.age and query.age != row.age:
+        out.append(f"age {query.age} vs {row.age or 'any'}")
     if query.durations and query.durations != row.durations:
         out.append("different durations")
     if query.certainty and not row.certainty:

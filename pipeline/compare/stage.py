@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import coverage, findings, matching, needs, templates, themes
+from . import coverage, editions, findings, matching, needs, templates, themes
 from .io import Normalised, load_early_help_groups, load_normalised, load_settings, primary_documents, write_json, write_table
 
 DOCUMENT_COLUMNS = ("framework", "document", "n_indicators", "primary", "template_group")
@@ -34,7 +34,7 @@ def run_compare(out: Path, *, settings: dict | None = None, groups: list[dict] |
 def compare(data: Normalised, folder: Path, settings: dict, groups: list[dict]) -> dict:
     """Write every compare table for already-loaded normalised data into folder."""
     indicators, levels = data.indicators, data.levels
-    primary = primary_documents(indicators)
+    primary = primary_documents(indicators, data.documents)
     chosen = indicators[pd.Series([primary.get(fw) == doc for fw, doc in zip(indicators["framework"],
                                                                           indicators["document"])],
                                   index=indicators.index, dtype=bool)]  # (a plain empty list would drop columns)
@@ -63,11 +63,14 @@ def compare(data: Normalised, folder: Path, settings: dict, groups: list[dict]) 
                                        coverage.level_area_counts(indicators)),
         "templates": write_table(folder, "templates", templates.TEMPLATE_COLUMNS, pairs),
         "findings": write_table(folder, "findings", findings.FINDING_COLUMNS, found),
+        "edition_changes": write_table(folder, "edition_changes", editions.EDITION_CHANGE_COLUMNS,
+                                       editions.edition_changes(indicators, data.documents)),
     }
     summary = {
         "frameworks": len(primary), "documents": int(indicators.groupby(["framework", "document"]).ngroups),
         "indicators": len(indicators), "matches": counts["matches"], "needs": len({r["need_id"] for r in need_rows}),
-        "level_disagreements": counts["level_disagreements"], "findings": counts["findings"], "rows": counts,
+        "level_disagreements": counts["level_disagreements"], "findings": counts["findings"],
+        "edition_changes": counts["edition_changes"], "rows": counts,
         "findings_by_kind": dict(sorted(Counter(f["kind"] for f in found).items())),
         "shared_templates": sorted({g for g in group_of.values() if list(group_of.values()).count(g) > 1}),
         "settings": {"match_threshold": settings["matching"]["threshold"], "top_k": settings["matching"]["top_k"],

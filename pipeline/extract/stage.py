@@ -213,7 +213,8 @@ def _record_problem(record: Any) -> str:
 def interim_record(result: DocResult) -> dict:
     """The interim file's content: identity first, then what the extractor produced."""
     record = result.record or {}
-    head = {"document": result.doc.file, "framework": result.doc.framework, "sha256": result.sha256,
+    head = {"document": result.doc.file, "framework": result.doc.framework, "published": result.doc.published,
+            "sha256": result.sha256,
             "pages": record.get("pages"), "levels": record["levels"], "indicators": record["indicators"],
             "warnings": list(record.get("warnings") or [])}
     return head | {k: v for k, v in record.items() if k not in head}

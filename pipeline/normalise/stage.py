@@ -31,6 +31,7 @@ COLUMNS = [
 ]
 LEVEL_COLUMNS = ["framework", "document", "level_rank", "level_label", "canonical_level", "description",
                  "mapping", "mapping_detail"]
+DOCUMENT_COLUMNS = ["framework", "document", "published", "levels", "indicators"]
 THEME_COLUMNS = ["theme", "label", "description", "early_help_group", "dimensions", "adult_theme"]
 CORRECTIONS_FILE = "corrections.yaml"
 
@@ -156,6 +157,17 @@ def theme_rows(vocabulary) -> list[dict]:
              "adult_theme": t.adult_theme or ""} for t in sorted(vocabulary.themes.values(), key=lambda t: t.id)]
 
 
+def document_rows(docs: list[dict], rows: list[dict]) -> list[dict]:
+    """One row per normalised document: its framework, publication date (from the manifest; editions of a
+    framework are told apart by it), levels and indicators."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["document"]] = counts.get(row["document"], 0) + 1
+    return sorted(({"framework": d["framework"], "document": d["document"], "published": d.get("published") or "",
+                    "levels": len(d["levels"]), "indicators": counts.get(d["document"], 0)} for d in docs),
+                  key=lambda r: (r["framework"], r["document"]))
+
+
 def run_normalise(raw_docs: Path, out: Path) -> dict:
     """Normalise every interim document under OUT/interim and write OUT/normalised/. Returns a summary."""
     raw_docs, out = Path(raw_docs), Path(out)
@@ -175,6 +187,7 @@ def run_normalise(raw_docs: Path, out: Path) -> dict:
     write_table(target / "indicators", COLUMNS, rows)
     write_table(target / "levels", LEVEL_COLUMNS, level_rows(docs, level_maps), with_json=False)
     write_table(target / "themes", THEME_COLUMNS, theme_rows(annotator.vocab), with_json=False)
+    write_table(target / "documents", DOCUMENT_COLUMNS, document_rows(docs, rows), with_json=False)
     atomic_write_text(target / "report.json", report_json(report))
     atomic_write_text(target / "report.md", report_markdown(report))
     return {**report["totals"], "output": str(target)}

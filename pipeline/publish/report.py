@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import quote
 
+from pipeline.compare.editions import by_level, change_counts
 from pipeline.publish.tables import Table, split_list
 from pipeline.publish.validate import is_indicator_ref
 
@@ -246,6 +247,50 @@ def needs_section(table: Table | None, out: Path, raw_docs: Path) -> str:
                      numeric=[1, 2]).replace("<table ", '<table id="needs" ', 1) + "</section>")
 
 
+def editions_section(table: Table | None, out: Path, raw_docs: Path) -> str:
+    """Per framework with editions, what changed since the previous edition: counts per kind, then the changes
+    grouped by level."""
+    head = '<section id="editions-section"><h2>Changes since the last edition</h2>'
+    if table is None or not table.rows:
+        return (head + '<p class="muted">No framework has two editions (documents of one framework with different '
+                'publication dates in the manifest), or its editions hold the same bullets.</p></section>')
+    pairs: dict[tuple, list[dict]] = defaultdict(list)
+    for r in table.rows:
+        pairs[(r["framework"], r["published_before"] or "", r["document_before"], r["document_after"])].append(r)
+    parts = []
+    for (framework, _, before, after), rows in sorted(pairs.items()):
+        counts = ", ".join(f"{n} {kind}" for kind, n in change_counts(rows).items())
+        body = []
+        for level, changes in by_level(rows):
+            body += [[_e(level) if k == 0 else "", _e(c["change"]), _edition_text(c), _e(_arrow(c, "group")),
+                      _edition_pages(c, out, raw_docs)] for k, c in enumerate(changes)]
+        parts.append(f'<h3>{_e(framework)}: {_e(before)} ({_e(rows[0]["published_before"])}) &rarr; {_e(after)} '
+                     f'({_e(rows[0]["published_after"])})</h3><p>{_e(counts)}</p>'
+                     + _table(["Level", "Change", "Bullet", "Area or domain", "Pages"], body, cls="editions"))
+    return (head + '<p>Bullets are aligned by their words and their level, never by where they sit on the page, so '
+            'a re-issue in a new layout shows no change. <i>moved</i>: the same bullet at another level; '
+            '<i>reworded</i>: edited words at the same level; <i>regrouped</i>: an area or domain label renamed '
+            'with its bullets. edition_changes.csv holds every row with the reason.</p>' + "".join(parts)
+            + "</section>")
+
+
+def _arrow(row: dict, column: str) -> str:
+    before, after = row.get(f"{column}_before") or "", row.get(f"{column}_after") or ""
+    return before if before == after or not after else (after if not before else f"{before} → {after}")
+
+
+def _edition_text(row: dict) -> str:
+    if row["change"] == "moved":
+        moved = f'<br><span class="muted">{_e(_arrow(row, "level"))}</span>'
+        return _e(_arrow(row, "text")) + moved
+    return _e(_arrow(row, "text"))
+
+
+def _edition_pages(row: dict, out: Path, raw_docs: Path) -> str:
+    return " ".join(_source_link(out, raw_docs, row[f"document_{side}"], row.get(f"page_{side}"), None)
+                    for side in ("before", "after") if row.get(f"page_{side}") not in (None, ""))
+
+
 _FINDING_COLUMNS = ("kind", "severity", "subject", "message", "indicator_ids", "pages")
 
 
@@ -366,6 +411,7 @@ def render(tables: dict[str, Table], *, out: Path, raw_docs: Path, version: str,
         f'{len(tables["documents"].rows)} document(s) &middot; {n_ind} indicators</p></header>'
         '<nav><a href="#frameworks">Frameworks</a><a href="#heatmap">Heatmap</a>'
         '<a href="#disagreements-section">Disagreements</a><a href="#needs-section">Needs</a>'
+        '<a href="#editions-section">Editions</a>'
         '<a href="#indicators">Indicators</a>'
         '<a href="data_docs/index.html">Validation (Data Docs)</a><a href="changelog.md">Changelog</a></nav><main>'
         f'<section id="frameworks"><h2>Frameworks</h2>{summary}</section>'
@@ -373,6 +419,7 @@ def render(tables: dict[str, Table], *, out: Path, raw_docs: Path, version: str,
         + '<section id="disagreements-section"><h2>Level disagreements between frameworks</h2>'
         + disagreements + "</section>"
         + needs_section(tables.get("needs"), out, raw_docs)
+        + editions_section(tables.get("edition_changes"), out, raw_docs)
         + indicators_section(tables, out, raw_docs)
         + not_published_section(run or [])
         + "</main>")

@@ -299,10 +299,21 @@ def datasette_metadata(tables: Mapping[str, Any]) -> dict:
     queries = {}
     if "indicators" in tables and "frameworks" in tables:
         queries["lookup"] = {
-            "title": "Which level, where? Indicators matching some words, per framework",
+            "title": "Which level, where? A practitioner's description, per framework",
+            "description": "The closest indicators to a description in everyday words (\"mum drinks every "
+                           "night\"), per framework's current document, each with why it matched - the answers "
+                           "of `threshold lookup` (needs the package's datasette plugin, installed with it).",
+            "sql": ("SELECT json_extract(value, '$.framework') AS framework, json_extract(value, '$.rank') AS rank,\n"
+                    "  json_extract(value, '$.score') AS score, json_extract(value, '$.canonical_level') AS "
+                    "canonical_level,\n  json_extract(value, '$.level_label') AS level_label, "
+                    "json_extract(value, '$.text') AS text,\n  json_extract(value, '$.why') AS why, "
+                    "json_extract(value, '$.page') AS page, json_extract(value, '$.indicator_id') AS indicator_id\n"
+                    "FROM json_each(threshold_lookup(:description))"),
+        }
+        queries["words"] = {
+            "title": "Indicators containing some words, per framework",
             "description": "Full-text search (porter stemming, any of the words; bm25 rank, lower is better) over "
-                           "each framework's current document. `threshold lookup` ranks the same candidates more "
-                           "carefully.",
+                           "each framework's current document; works without the plugin.",
             "sql": ("SELECT i.framework, i.canonical_level, i.level_label, i.area, i.domain, i.text, i.page, "
                     "i.indicator_id, round(bm25(indicators_fts, 4.0, 2.0, 1.0, 0.5), 3) AS rank\n"
                     "FROM indicators_fts JOIN indicators i ON i.rowid = indicators_fts.rowid\n"
