@@ -99,7 +99,7 @@ def test_one_long_label_aliased_thousands_of_times_is_refused_at_once(tmp_path):
 
 
 def test_a_corrections_file_aliasing_a_long_text_onto_many_indicators_is_refused_at_once(tmp_path):
-    from pipeline.normalise.fixtures import write_interim
+    from interim_from_truth import write_interim
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
@@ -212,7 +212,7 @@ def test_names_with_terminal_escapes_reach_no_terminal_raw(tmp_path):
 
 def test_the_normalisation_report_carries_no_live_markup(tmp_path):
     from pipeline.normalise import run_normalise
-    from pipeline.normalise.fixtures import write_interim
+    from interim_from_truth import write_interim
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
