@@ -14,7 +14,7 @@ from pathlib import Path
 import docgen
 import pdfgen
 from conftest import DEV_CORPUS, GOOD_PDFS, ROOT
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from pipeline import csvfile
@@ -98,6 +98,7 @@ def test_no_csv_cell_can_run_as_a_spreadsheet_formula_and_json_keeps_the_raw_tex
 
 
 @given(st.text())
+@example("-\u00b2")  # a sign and a superscript two: NFKC reads "-2", a spreadsheet does not
 def test_the_csv_rule_is_undone_exactly_and_leaves_nothing_live(text):
     written = csvfile.safe_cell(text)
     assert csvfile.read_cell(written) == text
