@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import re
 import shutil
 import subprocess
 import sys
@@ -69,6 +71,24 @@ def folder_held_elsewhere(out: Path):
         holder.wait()
 
 
+# The command line as a user runs it (a subprocess), for the reliability suites.
+SEED_LEVELS = ["Level 1 - Universal", "Level 2 - Early help", "Level 3 - Targeted", "Level 4 - Specialist"]
+
+
+def threshold(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    script = Path(sys.executable).with_name("threshold")
+    return subprocess.run([str(script), *args], capture_output=True, text=True, cwd=ROOT, timeout=600, **kwargs)
+
+
+def run(raw: Path, out: Path, *more: str) -> subprocess.CompletedProcess:
+    return threshold("run", "--raw-docs", str(raw), "--out", str(out), "--no-progress", *more)
+
+
+def rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 # Test tiers: these modules run whole documents, the dev corpus or published releases through the stages (each
 # takes seconds to minutes); `make test-quick` (pytest -m "not slow") runs the rest, the unit-level tier, in well
 # under a minute. `make test` runs both.
@@ -85,7 +105,7 @@ SLOW_MODULES = {
 
 
 # and any test elsewhere that reads the extracted dev corpus (extract_support extracts all of it once per session)
-CORPUS_READERS = ("row_with(", "rows(", "extracted_corpus(")
+CORPUS_READERS = re.compile(r"(?<![\w.])(row_with|rows|extracted_corpus)\(")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -93,5 +113,5 @@ def pytest_collection_modifyitems(config, items):
 
     for item in items:
         source = inspect.getsource(item.function) if hasattr(item, "function") else ""
-        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES or any(c in source for c in CORPUS_READERS):
+        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES or CORPUS_READERS.search(source):
             item.add_marker(pytest.mark.slow)

@@ -3,32 +3,18 @@ exhaust memory. Each test builds its own small files."""
 
 from __future__ import annotations
 
-import csv
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import docgen
-from conftest import ROOT
+from conftest import ROOT, SEED_LEVELS, rows, run, threshold
 
-SEED_LEVELS = ["Level 1 - Universal", "Level 2 - Early help", "Level 3 - Targeted", "Level 4 - Specialist"]
 # names a data-package tool gives a meaning to (frictionless reads any file ending in these as a descriptor)
 RESERVED = ["report", "datapackage", "schema", "inquiry", "resource", "sitemap", "pipeline", "checklist"]
 
 
-def threshold(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    script = Path(sys.executable).with_name("threshold")
-    return subprocess.run([str(script), *args], capture_output=True, text=True, cwd=ROOT, timeout=600, **kwargs)
-
-
-def run(raw: Path, out: Path, *more: str) -> subprocess.CompletedProcess:
-    return threshold("run", "--raw-docs", str(raw), "--out", str(out), "--no-progress", *more)
-
-
-def rows(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def _levels_page(title: str) -> str:
