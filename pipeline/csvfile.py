@@ -23,7 +23,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 def _live(text: str) -> bool:
     """Could the cell start a formula? Full-width and small forms count ("＝", "﹢"): a spreadsheet may fold them."""
     folded = unicodedata.normalize("NFKC", text[:8]) + text[8:]
-    return bool(_LIVE.match(folded)) and not _NUMBER.match(folded)
+    return bool(_LIVE.match(folded)) and not _NUMBER.match(text)  # a number as written ("-²" is not "-2")
 
 
 def safe_cell(text: str) -> str:

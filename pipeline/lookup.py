@@ -36,11 +36,11 @@ from rapidfuzz import fuzz
 from pipeline.compare.matching import cues, query_conflicts, row_signature, signature
 from pipeline.compare.text import fold, words
 from pipeline.understand import FREQUENCY_ORDER, Understanding, group_label, understand, vocabulary
+from pipeline.vocab import LEVEL_NAMES
 
 CANDIDATES = 25          # per framework, from the full-text index
 MIN_SCORE = 0.35         # below this a framework's best indicator is not "close"
 FREQUENCY_BONUS = 0.1    # an indicator stating the description's frequency ("every night" ~ persistent)
-LEVEL_NAMES = {1: "universal", 2: "additional", 3: "complex", 4: "specialist"}
 PERSON = {"adult": "parent", "child": "child"}
 STOPWORDS = frozenset("""a an and are as at be by for from has have in is it its of on or that the their them they
 this to was were where which who with child children young person people""".split())

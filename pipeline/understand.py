@@ -12,14 +12,14 @@ lemmas, whole words; a phrase inside a longer matched phrase does not count ("di
 
 from __future__ import annotations
 
-import gzip
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.compare.matching import THEMES_FILE, cues
+from pipeline.compare.matching import cues
 from pipeline.compare.text import words
+from pipeline.vocab import THEMES_FILE
+from pipeline.vocab.lemmas import lemma
 from pipeline.yaml_files import load_yaml
 
 VOCABULARY_FILE = Path(__file__).parent / "data" / "practitioner_words.yaml"
@@ -60,28 +60,6 @@ class Understanding:
     # indicators the normaliser left untagged)
     frequency: str                # "occasional" | "repeated" | "persistent" | ""
     terms: tuple[str, ...]        # the documents' words for the concepts found, for the full-text search
-
-
-@lru_cache(maxsize=1)
-def _lemma_table() -> dict:
-    """spacy-lookups-data's English lemma table (what the normaliser lemmatises with), read without spaCy."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("spacy_lookups_data")
-    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "en_lemma_lookup.json.gz"
-    return json.loads(gzip.decompress(path.read_bytes()))
-
-
-def lemma(word: str) -> str:
-    """Lower-case lookup lemma followed to a fixed point, as pipeline.normalise.text.lemma."""
-    table, current, seen = _lemma_table(), word.lower(), []
-    while current not in seen:
-        seen.append(current)
-        nxt = table.get(current)
-        if not isinstance(nxt, str) or not nxt or nxt == current:
-            return current
-        current = nxt
-    return min(seen[seen.index(current):])
 
 
 def lemmas(text: str) -> tuple[str, ...]:

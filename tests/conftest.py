@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import re
 import shutil
 import subprocess
 import sys
@@ -67,3 +69,49 @@ def folder_held_elsewhere(out: Path):
     finally:
         holder.kill()
         holder.wait()
+
+
+# The command line as a user runs it (a subprocess), for the reliability suites.
+SEED_LEVELS = ["Level 1 - Universal", "Level 2 - Early help", "Level 3 - Targeted", "Level 4 - Specialist"]
+
+
+def threshold(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    script = Path(sys.executable).with_name("threshold")
+    return subprocess.run([str(script), *args], capture_output=True, text=True, cwd=ROOT, timeout=600, **kwargs)
+
+
+def run(raw: Path, out: Path, *more: str) -> subprocess.CompletedProcess:
+    return threshold("run", "--raw-docs", str(raw), "--out", str(out), "--no-progress", *more)
+
+
+def rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+# Test tiers: these modules run whole documents, the dev corpus or published releases through the stages (each
+# takes seconds to minutes); `make test-quick` (pytest -m "not slow") runs the rest, the unit-level tier, in well
+# under a minute. `make test` runs both.
+SLOW_MODULES = {
+    "test_cli_extract", "test_cli_relative_paths", "test_cli_show", "test_compare_findings",
+    "test_compare_judged_pairs", "test_editions", "test_extract_formats", "test_extract_inspect",
+    "test_extract_other_writers", "test_extract_printed", "test_extract_scores", "test_lookup",
+    "test_lookup_practitioner", "test_normalise_dev_corpus", "test_notebooks", "test_publish_atomic",
+    "test_publish_e2e", "test_publish_formats", "test_publish_gate", "test_publish_outputs", "test_publish_show",
+    "test_publish_sqlite", "test_reliability_bad_inputs", "test_reliability_hostile", "test_reliability_interrupts",
+    "test_reliability_limits", "test_reliability_out", "test_reliability_round2", "test_reliability_run",
+    "test_reliability_yaml", "test_report_browser", "test_loader",
+}
+
+
+# and any test elsewhere that reads the extracted dev corpus (extract_support extracts all of it once per session)
+CORPUS_READERS = re.compile(r"(?<![\w.])(row_with|rows|extracted_corpus)\(")
+
+
+def pytest_collection_modifyitems(config, items):
+    import inspect
+
+    for item in items:
+        source = inspect.getsource(item.function) if hasattr(item, "function") else ""
+        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES or CORPUS_READERS.search(source):
+            item.add_marker(pytest.mark.slow)

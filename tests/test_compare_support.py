@@ -35,7 +35,7 @@ CONTRACT_COLUMNS = (
 def _normalised_dev() -> dict[str, list[dict]]:
     """Every dev truth file run through the real normalise stage once per session: document -> indicator rows."""
     from pipeline.normalise import run_normalise
-    from pipeline.normalise.fixtures import write_interim
+    from interim_from_truth import write_interim
 
     out = Path(tempfile.mkdtemp(prefix="compare-dev-"))
     atexit.register(shutil.rmtree, out, True)

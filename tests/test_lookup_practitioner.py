@@ -21,7 +21,7 @@ from pipeline.compare.text import fold
 from pipeline.loader import load
 from pipeline.lookup import flat_rows, lookup
 from pipeline.normalise import run_normalise
-from pipeline.normalise.fixtures import write_interim
+from interim_from_truth import write_interim
 from pipeline.publish import run_publish
 from pipeline.understand import understand
 
@@ -148,7 +148,7 @@ def test_the_vocabulary_links_only_to_known_themes_and_covers_the_early_help_gro
     from pipeline.understand import vocabulary
     from pipeline.yaml_files import load_yaml
     from pipeline.understand import VOCABULARY_FILE
-    from pipeline.compare.matching import THEMES_FILE
+    from pipeline.vocab import THEMES_FILE
 
     themes = load_yaml(THEMES_FILE)
     known = {t["id"] for t in themes["themes"]}

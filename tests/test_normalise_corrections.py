@@ -12,8 +12,8 @@ import yaml
 
 from pipeline.normalise import run_normalise
 from pipeline.normalise.corrections import load_corrections
-from pipeline.normalise.crosswalk_files import DataFileError
-from pipeline.normalise.fixtures import write_interim
+from pipeline.vocab.crosswalk_files import DataFileError
+from interim_from_truth import write_interim
 
 ROOT = Path(__file__).resolve().parent.parent
 TRUTH = ROOT / "tests" / "data" / "corpus" / "dev" / "worcestershire__list__v1.truth.yaml"

@@ -17,7 +17,7 @@ import yaml
 
 from pipeline.normalise import COLUMNS, run_normalise
 from pipeline.normalise.annotate import get_annotator
-from pipeline.normalise.fixtures import write_interim
+from interim_from_truth import write_interim
 
 DEV = Path(__file__).resolve().parent / "data" / "corpus" / "dev"
 TRUTHS = sorted(DEV.glob("*.truth.yaml"))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.normalise.crosswalk_files import DataFileError
-from pipeline.normalise.domains import AREAS, DIMENSIONS, DomainCrosswalk, load_domain_crosswalk
+from pipeline.vocab.crosswalk_files import DataFileError
+from pipeline.vocab.domains import AREAS, DIMENSIONS, DomainCrosswalk, load_domain_crosswalk
 
 DEV = Path(__file__).resolve().parent / "data" / "corpus" / "dev"
 
@@ -148,7 +148,7 @@ def test_every_dimension_has_exactly_one_area(cw):
 
 
 def test_conflicting_crosswalk_entries_name_the_file(tmp_path):
-    from pipeline.normalise.crosswalk_files import data_path
+    from pipeline.vocab.crosswalk_files import data_path
 
     raw = yaml.safe_load(data_path("domain_crosswalk.yaml").read_text(encoding="utf-8"))
     raw["domains"].append({"labels": ["Housing, work and income"], "dimensions": ["housing"]})

@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from pipeline.normalise import run_normalise
-from pipeline.normalise.crosswalk_files import DataFileError
-from pipeline.normalise.fixtures import write_interim
-from pipeline.normalise.levels import load_level_crosswalk, map_levels, order_conflicts
+from pipeline.vocab.crosswalk_files import DataFileError
+from interim_from_truth import write_interim
+from pipeline.vocab.levels import load_level_crosswalk, map_levels, order_conflicts
 
 DEV = Path(__file__).resolve().parent / "data" / "corpus" / "dev"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.normalise.qualifiers import QualifierExtractor
-from pipeline.normalise.text import build_nlp, prepare
+from pipeline.vocab.qualifiers import QualifierExtractor
+from pipeline.vocab.text import build_nlp, prepare
 
 
 @pytest.fixture(scope="module")

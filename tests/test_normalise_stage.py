@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.normalise import COLUMNS, run_normalise
-from pipeline.normalise.fixtures import write_interim
+from interim_from_truth import write_interim
 from pipeline.normalise.stage import framework_slug, indicator_id
 
 DEV = Path(__file__).resolve().parent / "data" / "corpus" / "dev"

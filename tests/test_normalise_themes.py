@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.normalise.crosswalk_files import DataFileError
-from pipeline.normalise.text import build_nlp, prepare
-from pipeline.normalise.themes import ThemeTagger, load_vocabulary
+from pipeline.vocab.crosswalk_files import DataFileError
+from pipeline.vocab.text import build_nlp, prepare
+from pipeline.vocab.themes import ThemeTagger, load_vocabulary
 
 TESTS = Path(__file__).resolve().parent
 DEV = TESTS / "data" / "corpus" / "dev"

@@ -17,7 +17,8 @@ import pytest
 from test_publish_support import frictionless_valid, published_base
 
 from pipeline.lookup import flat_rows, lookup
-from pipeline.publish.sqlite import (FTS_TABLE, METADATA_NAME, SQLITE_NAME, file_resources, release_tables,
+from pipeline.publish.datapackage import file_resources
+from pipeline.publish.sqlite import (FTS_TABLE, METADATA_NAME, SQLITE_NAME, release_tables,
                                      write_datasette_metadata, write_sqlite)
 
 

@@ -3,32 +3,18 @@ exhaust memory. Each test builds its own small files."""
 
 from __future__ import annotations
 
-import csv
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import docgen
-from conftest import ROOT
+from conftest import ROOT, SEED_LEVELS, rows, run, threshold
 
-SEED_LEVELS = ["Level 1 - Universal", "Level 2 - Early help", "Level 3 - Targeted", "Level 4 - Specialist"]
 # names a data-package tool gives a meaning to (frictionless reads any file ending in these as a descriptor)
 RESERVED = ["report", "datapackage", "schema", "inquiry", "resource", "sitemap", "pipeline", "checklist"]
 
 
-def threshold(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    script = Path(sys.executable).with_name("threshold")
-    return subprocess.run([str(script), *args], capture_output=True, text=True, cwd=ROOT, timeout=600, **kwargs)
-
-
-def run(raw: Path, out: Path, *more: str) -> subprocess.CompletedProcess:
-    return threshold("run", "--raw-docs", str(raw), "--out", str(out), "--no-progress", *more)
-
-
-def rows(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def _levels_page(title: str) -> str:
@@ -99,7 +85,7 @@ def test_one_long_label_aliased_thousands_of_times_is_refused_at_once(tmp_path):
 
 
 def test_a_corrections_file_aliasing_a_long_text_onto_many_indicators_is_refused_at_once(tmp_path):
-    from pipeline.normalise.fixtures import write_interim
+    from interim_from_truth import write_interim
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
@@ -212,7 +198,7 @@ def test_names_with_terminal_escapes_reach_no_terminal_raw(tmp_path):
 
 def test_the_normalisation_report_carries_no_live_markup(tmp_path):
     from pipeline.normalise import run_normalise
-    from pipeline.normalise.fixtures import write_interim
+    from interim_from_truth import write_interim
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()

@@ -16,8 +16,8 @@ from pipeline.compare.io import load_settings
 from pipeline.errors import InputFileError
 from pipeline.manifest import ManifestError, load_manifest
 from pipeline.normalise.corrections import load_corrections
-from pipeline.normalise.crosswalk_files import load_yaml as load_data_file
-from pipeline.normalise.fixtures import write_interim
+from pipeline.vocab.crosswalk_files import load_yaml as load_data_file
+from interim_from_truth import write_interim
 from pipeline.publish.inputs import load_themes
 from pipeline.publish.spec import load_dataset, load_specs
 

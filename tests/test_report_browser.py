@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from PIL import Image
 
-from pipeline.publish.browser import Chromium, find_chromium
+from browser import Chromium, find_chromium
 from test_publish_support import published_base
 
 pytestmark = pytest.mark.skipif(find_chromium() is None,

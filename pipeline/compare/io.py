@@ -11,10 +11,10 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 from pipeline import csvfile
+from pipeline.vocab import THEMES_FILE
 from pipeline.yaml_files import load_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
-THEMES_FILE = Path(__file__).parent.parent / "data" / "themes.yaml"  # the normaliser's theme vocabulary
 
 INDICATOR_COLUMNS = (
     "indicator_id", "framework", "document", "page", "seq", "level_label", "level_rank", "canonical_level",

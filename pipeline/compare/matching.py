@@ -30,7 +30,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-import yaml
+from pipeline.vocab import QUALIFIERS_FILE, THEMES_FILE
+from pipeline.yaml_files import load_yaml
 
 from .text import fold, words
 
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
     from scipy import sparse
 
 DATA = Path(__file__).parent / "data"
-THEMES_FILE = Path(__file__).parent.parent / "data" / "themes.yaml"
-QUALIFIERS_FILE = Path(__file__).parent.parent / "data" / "qualifiers.yaml"
 
 CHUNK = 512  # rows scored at a time: memory stays chunk x n, never n x n
 CHUNK_CELLS = 4_000_000  # ... and at most this many scores (32 MB) in one chunk, however many indicators
@@ -86,7 +85,7 @@ class Cues:
 
 
 def _yaml(path: Path) -> dict:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    return load_yaml(path) or {}
 
 
 def _phrases(items: Iterable) -> frozenset[tuple[str, ...]]:

@@ -50,7 +50,6 @@ def split_leading_glyph(text: str) -> tuple[str, str]:
 
 
 _SPACE = re.compile(r"\s+")
-_HYPHEN_WRAP = re.compile(r"(\w)- (?=[a-z])")
 
 
 def clean_text(text: str) -> str:

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..normalise.domains import load_domain_crosswalk
-from ..normalise.keys import label_key
-from ..normalise.levels import load_level_crosswalk
+from ..vocab.domains import load_domain_crosswalk
+from ..vocab.keys import label_key
+from ..vocab.levels import load_level_crosswalk
 from .vocabulary import strip_continued
 
 # Weights of the evidence in a reading's score (coverage, the share of bullets placed, is added by readings.py).
@@ -104,8 +104,8 @@ _CONTENT_SAMPLE = 200  # bullets sampled (evenly) to judge what a reading's bull
 
 @lru_cache(maxsize=1)
 def _theme_tagger():
-    from ..normalise.text import build_nlp
-    from ..normalise.themes import ThemeTagger
+    from ..vocab.text import build_nlp
+    from ..vocab.themes import ThemeTagger
 
     return ThemeTagger(build_nlp())
 
@@ -119,7 +119,7 @@ def needs_share(texts: list[str]) -> float:
     """Share of bullets that state a child's or family's need or strength: a theme of themes.yaml in them
     ("Persistent truanting", "Good height/weight"), where an annual report's or a strategy's bullets state
     actions ("Publish the training calendar")."""
-    from ..normalise.text import process
+    from ..vocab.text import process
 
     if not texts:
         return 0.0

@@ -287,9 +287,3 @@ def _span(value: str | None) -> int:
 def _width(col) -> float:
     m = re.search(r"width:\s*([\d.]+)", col.get("style") or "") or re.match(r"([\d.]+)", col.get("width") or "")
     return float(m.group(1)) if m else 0.0
-
-
-def is_html(head: bytes) -> bool:
-    """Does the file start like a web page (after any byte-order mark and white space)?"""
-    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
-    return text.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<!--")) and b"<html" in head.lower()

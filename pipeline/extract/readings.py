@@ -69,7 +69,7 @@ def candidates(geo: Geometry, vocab: LevelVocabulary | None = None, prefer: str 
     the evidence to be called levels of need. `prefer` ("sections", "columns" or "rows") favours one kind of
     reading (the manifest's layout hint)."""
     vocab = vocab or LevelVocabulary()
-    found = [*_section_readings(geo, vocab), *_column_readings(geo, vocab), *_row_readings(geo, vocab)]
+    found = [reading for strategy in STRATEGIES for reading in strategy(geo, vocab)]
     found = [_score(r, len(geo.items), prefer) for r in found if MIN_LEVELS <= len(r.order) <= MAX_LEVELS]
     # on a tie, the more prominent heading class (a sub-heading class may repeat the level as its prefix)
     return sorted(found, key=lambda r: (-round(r.score, 2), bool(r.rest_of),
@@ -583,3 +583,9 @@ def _row_evidence(geo: Geometry, vocab: LevelVocabulary, reading: Reading, carri
         ordinal=float(in_sequence([ordinal(lv.raw) for lv in firsts])),
         described=sum(bool(geo.description_of(lv.block, True, set(reading.carriers))) for lv in firsts) / n,
         grouping=sum(names_a_grouping(lv.raw) and vocab.likeness(lv.raw) < NAMED for lv in firsts) / n)
+
+
+# The reading strategies, one per kind of container that can hold the levels: each takes the page geometry and
+# the level vocabulary and returns its candidate readings, which `candidates` scores together. A new kind of
+# container is one function with that signature, added here.
+STRATEGIES = (_section_readings, _column_readings, _row_readings)

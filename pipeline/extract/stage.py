@@ -87,7 +87,7 @@ def run_extract(raw_docs: Path, out: Path, *, jobs: int = 2, use_cache: bool = T
 
     warm_up()  # the theme tagger that judges bullets without level words, built once for every worker
 
-    version = code_version(raw_docs)
+    version = code_version()
     with folder_lock(out):
         interim, cache = out / INTERIM_DIR, out / CACHE_DIR
         for folder in (interim, cache):
@@ -298,18 +298,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def code_version(raw_docs: Path) -> str:
-    """Hash of the extraction code, the package version and any analyst profiles: a change to any of them
+def code_version() -> str:
+    """Hash of the extraction code, its vocabularies and the package version: a change to any of them
     invalidates the cache."""
     digest = hashlib.sha256(pipeline.__version__.encode())
     package = Path(pipeline.__file__).parent
-    # extraction reads the level and area vocabularies (normalise/levels.py, domains.py over the crosswalks)
-    sources = [package / "errors.py", *sorted((package / "extract").rglob("*")),
-               *(package / "normalise" / name for name in ("levels.py", "domains.py", "keys.py", "crosswalk_files.py",
-                                                           "text.py", "themes.py")),
+    # extraction reads the vocabularies (pipeline/vocab over the crosswalks and themes)
+    sources = [package / "errors.py", *sorted((package / "extract").rglob("*")), *sorted((package / "vocab").rglob("*")),
                *(package / "data" / name for name in ("level_crosswalk.yaml", "domain_crosswalk.yaml", "themes.yaml"))]
-    profiles = Path(raw_docs) / "profiles"
-    sources += sorted(profiles.rglob("*")) if profiles.is_dir() else []
     for path in sources:
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")

@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..normalise.domains import load_domain_crosswalk
+from ..vocab.domains import load_domain_crosswalk
 from .geometry import Geometry
 from .layout import Block
 from .pdf import Page

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..normalise.keys import label_key
-from ..normalise.levels import load_level_crosswalk
+from ..vocab.keys import label_key
+from ..vocab.levels import load_level_crosswalk
 
 _SEPARATORS = " :-–—|"
 _NUMBERING = re.compile(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .corrections import apply_theme_corrections
-from .domains import DomainCrosswalk, Mapped, load_domain_crosswalk, sort_dimensions
-from .levels import LevelCrosswalk, LevelMapping, load_level_crosswalk, mapping_for
-from .qualifiers import QualifierExtractor
-from .text import build_nlp, normalised_from_doc, process
-from .themes import ThemeTagger
+from pipeline.vocab.domains import DomainCrosswalk, Mapped, load_domain_crosswalk, sort_dimensions
+from pipeline.vocab.levels import LevelCrosswalk, LevelMapping, load_level_crosswalk, mapping_for
+from pipeline.vocab.qualifiers import QualifierExtractor
+from pipeline.vocab.text import build_nlp, normalised_from_doc, process
+from pipeline.vocab.themes import ThemeTagger
 
 
 class Annotator:

@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .crosswalk_files import DataFileError, load_yaml, string_list
-from .keys import clean_text, label_key
+from pipeline.vocab.crosswalk_files import DataFileError, load_yaml, string_list
+from pipeline.vocab.keys import clean_text, label_key
 
 SETTABLE = ("text", "level_label", "level_rank", "area", "domain")
 MATCH_KEYS = {"indicator_id", "document", "framework", "text", "level_label"}

@@ -8,7 +8,7 @@ import json
 import re
 from collections import Counter
 
-from .levels import LevelMapping, order_conflicts
+from pipeline.vocab.levels import LevelMapping, order_conflicts
 
 FALLBACK_METHODS = ("fuzzy", "keyword", "description", "four_levels", "scheme")
 

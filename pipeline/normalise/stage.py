@@ -16,10 +16,10 @@ from pipeline.runner_files import atomic_write_text
 
 from .annotate import get_annotator
 from .corrections import apply_field_corrections, load_corrections
-from .levels import map_levels
+from pipeline.vocab.levels import map_levels
 from .report import build_report, report_json, report_markdown
 from .tables import write_table
-from .text import clean_text
+from pipeline.vocab.text import clean_text
 
 COLUMNS = [
     "indicator_id", "framework", "document", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "locator", "seq",

@@ -13,18 +13,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pipeline.publish.spec import SCHEMA_DIR, Field, TableSpec, load_dataset, load_specs
+from pipeline.publish.spec import (SCHEMA_DIR, TREE_LEAF_COLUMNS, TREE_SUFFIX, Field, TableSpec, load_dataset,
+                                   load_specs, tree_file_name)
+from pipeline.publish.sqlite import METADATA_NAME, SQLITE_NAME
 
 JSON_SCHEMA_DIR = SCHEMA_DIR / "json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 TREE_SCHEMA = "framework.schema.json"
-TREE_SUFFIX = ".tree.json"
-
-
-def tree_file_name(framework: str) -> str:
-    """`<framework>.tree.json`: never a name a tool reads as a descriptor of its own (frictionless takes any file
-    whose name ends in "report.json", "schema.json", "map.json", "datapackage.json" ... for one)."""
-    return f"{framework}{TREE_SUFFIX}"
 _JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
 
 
@@ -101,7 +96,6 @@ def tree_json_schema(specs: dict[str, TableSpec]) -> dict:
             out[name] = prop
         return out
 
-    from pipeline.publish.tables import TREE_LEAF_COLUMNS
 
     def obj(properties: dict, **extra: Any) -> dict:
         properties = {**properties, **extra}
@@ -150,6 +144,29 @@ def file_facts(path: Path) -> dict:
     return {"hash": "sha256:" + hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
 
+def file_resources(folder: Path) -> list[dict]:
+    """datapackage.json resources for the two files (when present in folder), with hash and size."""
+    folder = Path(folder)
+    out = []
+    if (folder / SQLITE_NAME).is_file():
+        out.append({"name": "threshold-sqlite", "path": SQLITE_NAME, "profile": "data-resource",
+                    "title": "All tables as one SQLite database",
+                    "description": "Every published table with its column types, primary and foreign keys and "
+                                   "indexes, an FTS5 index over indicator text (indicators_fts) and views "
+                                   "(indicator_details, current_indicators, theme_framework_levels). "
+                                   "Open it with sqlite3 or `datasette threshold.sqlite -m metadata.json`.",
+                    "format": "sqlite", "mediatype": "application/vnd.sqlite3",
+                    **file_facts(folder / SQLITE_NAME)})
+    if (folder / METADATA_NAME).is_file():
+        out.append({"name": "datasette-metadata", "path": METADATA_NAME, "profile": "data-resource",
+                    "title": "datasette metadata for threshold.sqlite",
+                    "description": "Titles, descriptions, licence, source and column descriptions in datasette's "
+                                   "metadata format.",
+                    "format": "json", "mediatype": "application/json", "encoding": "utf-8",
+                    **file_facts(folder / METADATA_NAME)})
+    return out
+
+
 def _sources(documents: list[dict]) -> list[dict]:
     out = []
     for doc in documents:
@@ -186,9 +203,7 @@ def descriptor(root: Path, tables: dict[str, Any], trees: list[Path], version: s
             "name": f"framework-tree-{framework}", "path": f"frameworks/{path.name}", "profile": "data-resource",
             "title": f"Framework {framework} as a tree", "format": "json", "mediatype": "application/json",
             "encoding": "utf-8", "jsonSchema": f"schemas/{TREE_SCHEMA}", **file_facts(path)})
-    from pipeline.publish.sqlite import file_resources  # threshold.sqlite and metadata.json, when written
-
-    resources += file_resources(root)
+    resources += file_resources(root)  # threshold.sqlite and metadata.json, when written
     return {
         "profile": "data-package", "name": dataset["name"], "title": dataset["title"],
         "description": dataset["description"], "version": version, "licenses": dataset["licenses"],

@@ -15,9 +15,9 @@ from typing import Any
 
 from pipeline import csvfile
 from pipeline.manifest import load_manifest
+from pipeline.vocab import THEMES_FILE
 from pipeline.yaml_files import load_yaml
 
-THEMES_FILE = Path(__file__).resolve().parent.parent / "data" / "themes.yaml"
 
 
 class PublishInputError(ValueError):

@@ -18,8 +18,8 @@ from urllib.parse import quote
 from pipeline.compare.editions import by_level, change_counts
 from pipeline.publish.tables import Table, split_list
 from pipeline.publish.validate import is_indicator_ref
+from pipeline.vocab import LEVEL_NAMES
 
-LEVEL_NAMES = {1: "universal", 2: "additional", 3: "complex", 4: "specialist"}
 LEVEL_COLOURS = {1: "#cfe8c4", 2: "#fde58a", 3: "#f9a65a", 4: "#e8664f"}
 
 CSS = """

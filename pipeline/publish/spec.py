@@ -19,9 +19,20 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"
 TABLES_FILE = SCHEMA_DIR / "tables.yaml"
 DATASET_FILE = SCHEMA_DIR / "dataset.yaml"
 TYPES = ("string", "integer", "number", "boolean")
+TREE_SUFFIX = ".tree.json"
+# an indicator's fields in frameworks/<id>.tree.json (the tree's leaves)
+TREE_LEAF_COLUMNS = ("indicator_id", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "locator", "seq", "text",
+                     "text_normalised", "canonical_dimensions", "dimensions_inferred", "themes", "protective_themes",
+                     "severity", "frequency", "age_condition", "corrections")
 _INT = re.compile(r"^-?\d+$")
 _NUM = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 _TRUE, _FALSE = {"true", "True", "TRUE", "1", "yes"}, {"false", "False", "FALSE", "0", "no"}
+
+
+def tree_file_name(framework: str) -> str:
+    """`<framework>.tree.json`: never a name a tool reads as a descriptor of its own (frictionless takes any file
+    whose name ends in "report.json", "schema.json", "map.json", "datapackage.json" ... for one)."""
+    return f"{framework}{TREE_SUFFIX}"
 
 
 class SpecError(ValueError):

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from pipeline.publish.spec import Field, TableSpec, load_dataset, load_specs
+from pipeline.vocab import LEVEL_NAMES
 
 SQLITE_NAME = "threshold.sqlite"
 METADATA_NAME = "metadata.json"
@@ -46,7 +47,6 @@ _REFERENCES = {
     "document_a": ("documents", "document"), "document_b": ("documents", "document"),
     "theme": ("themes", "theme"),
 }
-LEVEL_NAMES = {1: "universal", 2: "additional", 3: "complex", 4: "specialist"}
 
 
 class SqliteExportError(RuntimeError):
@@ -337,31 +337,6 @@ def write_datasette_metadata(tables: Mapping[str, Any], folder: Path) -> Path:
                    newline="")
     os.replace(tmp, target)
     return target
-
-
-def file_resources(folder: Path) -> list[dict]:
-    """datapackage.json resources for the two files (when present in folder), with hash and size."""
-    from pipeline.publish.datapackage import file_facts
-
-    folder = Path(folder)
-    out = []
-    if (folder / SQLITE_NAME).is_file():
-        out.append({"name": "threshold-sqlite", "path": SQLITE_NAME, "profile": "data-resource",
-                    "title": "All tables as one SQLite database",
-                    "description": "Every published table with its column types, primary and foreign keys and "
-                                   "indexes, an FTS5 index over indicator text (indicators_fts) and views "
-                                   "(indicator_details, current_indicators, theme_framework_levels). "
-                                   "Open it with sqlite3 or `datasette threshold.sqlite -m metadata.json`.",
-                    "format": "sqlite", "mediatype": "application/vnd.sqlite3",
-                    **file_facts(folder / SQLITE_NAME)})
-    if (folder / METADATA_NAME).is_file():
-        out.append({"name": "datasette-metadata", "path": METADATA_NAME, "profile": "data-resource",
-                    "title": "datasette metadata for threshold.sqlite",
-                    "description": "Titles, descriptions, licence, source and column descriptions in datasette's "
-                                   "metadata format.",
-                    "format": "json", "mediatype": "application/json", "encoding": "utf-8",
-                    **file_facts(folder / METADATA_NAME)})
-    return out
 
 
 # --------------------------------------------------------------------------------------------- from a release

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from pipeline import csvfile
-from pipeline.publish.datapackage import tree_file_name
 from pipeline.publish.inputs import CsvTable, Inputs, PublishInputError
-from pipeline.publish.spec import Field, SpecError, TableSpec, fits, infer_field, load_specs
+from pipeline.publish.spec import (TREE_LEAF_COLUMNS, Field, SpecError, TableSpec, fits, infer_field, load_specs,
+                                   tree_file_name)
 
 LIST_SEP = ";"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -291,9 +291,6 @@ def framework_tree(framework: dict, tables: dict[str, Table]) -> dict:
     return tree
 
 
-TREE_LEAF_COLUMNS = ("indicator_id", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "locator", "seq", "text",
-         "text_normalised", "canonical_dimensions", "dimensions_inferred", "themes", "protective_themes",
-         "severity", "frequency", "age_condition", "corrections")
 
 
 def _document_tree(doc: dict, tables: dict[str, Table]) -> dict:

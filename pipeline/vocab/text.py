@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .keys import clean_text, label_key
+from .lemmas import lemma
 
 # Words dropped from normalised text: abbreviations that only introduce examples.
 NOISE_WORDS = frozenset({"eg", "ie", "etc", "egs", "viz"})
@@ -44,29 +45,6 @@ def prepare(text: object) -> str:
     s = _LEADING_DASH.sub(r"\1 ", s)
     s = _NUMBER_RANGE.sub(" - ", s)
     return _SPACE.sub(" ", s).strip()
-
-
-@lru_cache(maxsize=1)
-def _lemma_table():
-    from spacy.lookups import load_lookups
-
-    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-
-
-@lru_cache(maxsize=200_000)
-def lemma(word: str) -> str:
-    """Lower-case lookup lemma, followed to a fixed point (cycles resolve to their smallest member)."""
-    table = _lemma_table()
-    current = word.lower()
-    seen = [current]
-    while True:
-        nxt = table.get(current)
-        if not isinstance(nxt, str) or nxt == current or not nxt:
-            return current
-        if nxt in seen:
-            return min(seen[seen.index(nxt):])
-        seen.append(nxt)
-        current = nxt
 
 
 if not Language.has_factory("lower_lookup_lemmatizer"):
