@@ -64,7 +64,8 @@ def diff_documents(old: Path, new: Path, raw_docs: Path = Path("raw_docs"), limi
         summary = run_extract(folder, out, jobs=2, use_cache=False, progress=False, limits=limits or Limits())
         for failure in summary["failures"]:
             original = paths[names.index(failure["document"])]
-            raise DiffError(f"{original}: {failure['status']}: {failure['message'] or failure['reason']}")
+            raise DiffError(f"{original}: not diffed ({failure['reason'] or failure['status']}; the extract stage said "
+                            "why above)")
         run_normalise(folder, out)
         indicators = load_normalised(out).indicators
     bullets = [editions.bullets_of(indicators, name) for name in names]

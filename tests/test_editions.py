@@ -309,3 +309,11 @@ def test_threshold_diff_of_a_missing_document_names_it(tmp_path):
     result = CliRunner().invoke(app, ["diff", "no-such.pdf", "other.pdf", "--raw-docs", str(tmp_path)])
     assert result.exit_code == 2
     assert "no-such.pdf" in result.output and "no such document" in result.output
+
+
+def test_threshold_diff_of_a_document_that_cannot_be_read_names_it(tmp_path):
+    notes = tmp_path / "notes.pdf"
+    notes.write_text("meeting notes, not a PDF", encoding="utf-8")
+    result = CliRunner().invoke(app, ["diff", str(notes), str(EDITIONS / "changed" / "milton-keynes__matrix__v1.pdf")])
+    assert result.exit_code == 2
+    assert f"{notes}: not diffed (not_pdf" in result.output

@@ -8,7 +8,8 @@ import re
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.vocab.text import clean_text, label_key, lemma, normalise_text, prepare
+from pipeline.vocab.keys import label_key
+from pipeline.vocab.text import clean_text, lemma, normalise_text, prepare
 
 # Arbitrary unicode, plus text built from the characters threshold documents are made of.
 DOCUMENT_CHARS = st.sampled_from(

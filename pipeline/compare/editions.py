@@ -15,14 +15,14 @@ position, so a document re-issued in another layout with the same bullets gives 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Callable, Iterable, Mapping
 
 import pandas as pd
+
+from .text import fold, words
 
 EDITION_CHANGE_COLUMNS = (
     "framework", "document_before", "document_after", "published_before", "published_after", "change",
@@ -43,16 +43,6 @@ REWORD_SHORT_ADDED = 3  # a one-word bullet may gain this many words ("Radicalis
 # new label.
 REGROUP_SHARE = 0.6
 REGROUP_MIN = 2
-
-_WORD = re.compile(r"[a-z0-9]+")
-_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-                       "\u00a0": " "})
-
-
-def fold(text: str) -> str:
-    """Text as compared: NFKC, lower case, typographic quotes and dashes plain, spacing collapsed, no end stop."""
-    text = unicodedata.normalize("NFKC", str(text)).translate(_FOLD).lower()
-    return re.sub(r"\s+", " ", text).strip().rstrip(".;:, ")
 
 
 @dataclass(frozen=True)
@@ -111,7 +101,7 @@ def _known(value) -> bool:
 
 def skeleton(text: str) -> str:
     """Letters and digits of the folded text: what stays when a layout changes spacing and hyphenation."""
-    return "".join(_WORD.findall(fold(text)))
+    return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
 SameLevel = Callable[[Bullet, Bullet], bool]
@@ -175,7 +165,7 @@ def likeness(a: str, b: str) -> float:
     ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
     if ratio >= REWORD_RATIO:
         return ratio
-    words_a, words_b = set(_WORD.findall(a)), set(_WORD.findall(b))
+    words_a, words_b = set(words(a)), set(words(b))
     shorter, longer = sorted((words_a, words_b), key=len)
     if ratio < REWORD_CONTAINMENT_RATIO or not shorter:
         return 0.0

@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pipeline.publish.spec import (SCHEMA_DIR, TREE_LEAF_COLUMNS, TREE_SUFFIX, Field, TableSpec, load_dataset,
-                                   load_specs, tree_file_name)
+from pipeline.publish.spec import SCHEMA_DIR, TREE_LEAF_COLUMNS, TREE_SUFFIX, Field, TableSpec, load_dataset, load_specs
 from pipeline.publish.sqlite import METADATA_NAME, SQLITE_NAME
 
 JSON_SCHEMA_DIR = SCHEMA_DIR / "json"

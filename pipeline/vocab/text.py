@@ -16,7 +16,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .keys import clean_text, label_key
+from .keys import clean_text
 from .lemmas import lemma
 
 # Words dropped from normalised text: abbreviations that only introduce examples.
