@@ -127,7 +127,8 @@ def run_isolated(
         if on_done:
             on_done(key, results[key])
 
-    previous_term = _raise_on_sigterm()
+    caught: list[int] = []
+    previous = _defer_signals(caught)
     try:
         while pending or active:
             while pending and len(active) < jobs:
@@ -138,6 +139,8 @@ def run_isolated(
                 proc.start()
                 send.close()
                 active[receive] = (key, proc, time.monotonic())
+                _raise_caught(caught)
+            _raise_caught(caught)
             for conn in wait(list(active), timeout=POLL_S):
                 try:
                     status, value = conn.recv()
@@ -152,12 +155,14 @@ def run_isolated(
                     finish(conn, "timeout", f"no result after {timeout_s:g} s")
             if on_tick:
                 on_tick()
+            _raise_caught(caught)
+        _raise_caught(caught)  # one that came with the last result
     finally:
         for conn, (_, proc, _) in list(active.items()):
             _stop(proc)
             conn.close()
-        if previous_term is not None:
-            signal.signal(signal.SIGTERM, previous_term)
+        for signum, handler in (previous or {}).items():
+            signal.signal(signum, handler)
     return results
 
 
@@ -221,14 +226,29 @@ def time_budget(seconds: float | None):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _raise_on_sigterm():
-    """Turn SIGTERM into SystemExit while workers run, so the finally-block above kills them; returns the
-    previous handler (None when signals cannot be set here)."""
+def _defer_signals(caught: list[int]) -> dict[int, Any] | None:
+    """While workers run, Ctrl-C (when Python's default handler has it) and SIGTERM only record themselves in
+    `caught`; the worker loop raises them (`_raise_caught`) at its next turn, at most POLL_S later. Raised
+    straight from the signal they could be lost: one arriving during a fork runs in the fork's at-fork callbacks
+    (logging's lock release), where Python ignores exceptions, and the run would go on. Returns the previous
+    handlers (None when signals cannot be set here: not the main thread)."""
+    def record(signum, frame):
+        caught.append(signum)
 
-    def handler(signum, frame):
-        raise SystemExit(128 + signum)
-
+    previous: dict[int, Any] = {}
     try:
-        return signal.signal(signal.SIGTERM, handler)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            previous[signal.SIGINT] = signal.signal(signal.SIGINT, record)
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, record)
     except ValueError:  # not the main thread: leave signals alone
         return None
+    return previous
+
+
+def _raise_caught(caught: list[int]) -> None:
+    """Raise what a deferred signal meant: SystemExit for SIGTERM (so the finally-block kills the workers),
+    KeyboardInterrupt for Ctrl-C."""
+    if signal.SIGTERM in caught:
+        raise SystemExit(128 + signal.SIGTERM)
+    if caught:
+        raise KeyboardInterrupt

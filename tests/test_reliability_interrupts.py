@@ -227,3 +227,23 @@ def test_make_clean_during_a_run_does_not_free_the_folder(tmp_path):
         with pytest.raises(FolderBusy, match="another run"):
             with folder_lock(out):
                 pass
+
+
+CTRL_C_DURING_FORK = """
+import os, signal, sys, time
+from pipeline.runner import run_isolated
+
+signal.signal(signal.SIGINT, signal.default_int_handler)
+os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT))  # Ctrl-C as a worker forks
+run_isolated([(k, (0.2,)) for k in range(3)], time.sleep, jobs=1, timeout_s=30)
+print("finished")
+"""
+
+
+def test_ctrl_c_during_a_fork_stops_the_run():
+    """A Ctrl-C that lands while a worker is forked runs in Python's at-fork callbacks, where an exception is
+    ignored: the runner records it and raises it at its next turn, so the run stops instead of going on."""
+    proc = subprocess.run([sys.executable, "-c", CTRL_C_DURING_FORK], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert "finished" not in proc.stdout
+    assert proc.returncode != 0 and "KeyboardInterrupt" in proc.stderr
