@@ -51,7 +51,6 @@ class Understanding:
 
     subject: str                  # whom the description is mainly about: "adult" (a parent or carer), "child", ""
     concepts: tuple[str, ...]     # practitioner concepts found
-    labels: tuple[str, ...]       # their labels, for a hit's "why"
     themes: tuple[str, ...]       # themes.yaml ids, the subject's variant
     groups: tuple[tuple[str, ...], ...]  # the themes per concept (and per theme the documents' words name):
     # an indicator answers a concept when it carries any of its themes
@@ -143,11 +142,10 @@ def understand(text: str) -> Understanding:
                 group_words.append((plain[start:end],))
     grades = [g for _, _, g in _matches(tokens, vocab.frequency)]
     frequency = max(grades, key=FREQUENCY_ORDER.index) if grades else ""
-    labels = tuple(dict.fromkeys(vocab.concepts[c].label for c in concept_ids))
     terms = tuple(dict.fromkeys(t for c in concept_ids for t in vocab.concepts[c].terms))
     themes = tuple(dict.fromkeys(t for group in groups for t in group))
     subject = next((p for p in persons if p), roles[0][2] if roles else "")
-    return Understanding(subject, tuple(concept_ids), labels, themes, tuple(groups), tuple(persons),
+    return Understanding(subject, tuple(concept_ids), themes, tuple(groups), tuple(persons),
                          tuple(group_words), frequency, terms)
 
 
