@@ -35,7 +35,7 @@ from rapidfuzz import fuzz
 
 from pipeline.compare.matching import cues, query_conflicts, row_signature, signature
 from pipeline.compare.text import fold, words
-from pipeline.understand import FREQUENCY_ORDER, Understanding, group_label, understand, vocabulary
+from pipeline.understand import Understanding, group_label, understand, vocabulary
 from pipeline.vocab import LEVEL_NAMES
 
 CANDIDATES = 25          # per framework, from the full-text index
@@ -202,6 +202,7 @@ def _rank(query: str, rows: list[dict], meant: Understanding) -> list[dict]:
     # practitioner concepts are concerns ("met online" is not "needs met"); the frequency is handled here
     mine = replace(stated, frequency=meant.frequency or stated.frequency,
                    polarity=1 if meant.concepts else stated.polarity)
+    by_person = set(cues().adult_of) | set(cues().adult_of.values())  # themes told apart by whose they are
     out = []
     for row in rows:
         text = fold(row["text"])
@@ -227,7 +228,7 @@ def _rank(query: str, rows: list[dict], meant: Understanding) -> list[dict]:
             "level_label": row["level_label"], "canonical_level": row["canonical_level"],
             "area": row.get("area"), "domain": row.get("domain"), "page": row.get("page"),
             "locator": row.get("locator"), "conflicts": why, "concepts": concepts,
-            "why": _why(meant, theirs, answered, same_often and mine.frequency),
+            "why": _why(meant, theirs, answered, concepts, same_often and mine.frequency, by_person),
         })
     out.sort(key=lambda h: (h["framework"], -h["score"], h["indicator_id"]))
     return out
@@ -246,22 +247,23 @@ def _answered(meant: Understanding, tagged: frozenset, theirs, text_words: tuple
 def _frequency_conflict(mine, theirs) -> list[str]:
     """A stated frequency two grades from the description's ("every night" against "occasional"); neighbouring
     grades are how people and documents word the same thing differently."""
-    stated = [g for g in theirs.frequency.split("+") if g in FREQUENCY_ORDER]
-    if mine.frequency in FREQUENCY_ORDER and stated and all(
-            abs(FREQUENCY_ORDER.index(mine.frequency) - FREQUENCY_ORDER.index(g)) > 1 for g in stated):
+    order = cues().frequency_order
+    stated = [g for g in theirs.frequency.split("+") if g in order]
+    if mine.frequency in order and stated and all(abs(order.index(mine.frequency) - order.index(g)) > 1
+                                                  for g in stated):
         return [f"frequency {mine.frequency} vs {theirs.frequency}"]
     return []
 
 
-def _why(meant: Understanding, theirs, answered: list[int], frequency: str) -> str:
+def _why(meant: Understanding, theirs, answered: list[int], concepts: list[str], frequency: str,
+         by_person: set[str]) -> str:
     """Why an indicator matched, e.g. "parent · alcohol · persistent" (or "wording" when no concept); the person
     is named for concepts whose themes differ by person (a parent's or the child's substance misuse)."""
     if not answered:
         return "wording"
-    variants = set(cues().adult_of) | set(cues().adult_of.values())  # themes told apart by whose they are
-    person = next((meant.persons[k] for k in answered if meant.persons[k] and variants & set(meant.groups[k])), "")
+    person = next((meant.persons[k] for k in answered if meant.persons[k] and by_person & set(meant.groups[k])), "")
     person = PERSON.get(person, "") if theirs.subject in (person, "") else ""
-    return " · ".join(x for x in [person] + [group_label(meant, k) for k in answered] + [frequency] if x)
+    return " · ".join(x for x in [person] + concepts + [frequency] if x)
 
 
 # ------------------------------------------------------------------------------------------- summary

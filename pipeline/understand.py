@@ -23,7 +23,6 @@ from pipeline.vocab.lemmas import lemma
 from pipeline.yaml_files import load_yaml
 
 VOCABULARY_FILE = Path(__file__).parent / "data" / "practitioner_words.yaml"
-FREQUENCY_ORDER = ("occasional", "repeated", "persistent")  # qualifiers.yaml's frequency grades, weakest first
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,7 @@ class Vocabulary:
     frequency: dict[tuple[str, ...], str]             # lemma phrase -> grade
     theme_phrases: dict[tuple[str, ...], tuple[str, ...]]  # word phrase -> themes (the documents' own words, as
     # written: lemmas would read "housing" as "house" and "SEND" as "sending")
+    theme_unless: dict[str, tuple[tuple[str, ...], ...]]  # theme -> word phrases that rule it out (themes.yaml)
     theme_labels: dict[str, str]
 
 
@@ -85,9 +85,11 @@ def vocabulary() -> Vocabulary:
     roles = {lemmas(str(p)): role for role in ("child", "adult") for p in (data.get("roles") or {}).get(role) or ()}
     frequency = {lemmas(str(p)): grade for grade, items in (data.get("frequency") or {}).items() for p in items}
     themes = load_yaml(THEMES_FILE) or {}
-    theme_phrases, labels = {}, {}
+    theme_phrases, unless, labels = {}, {}, {}
     for theme in themes.get("themes") or []:
         labels[str(theme["id"])] = str(theme.get("label") or theme["id"])
+        unless[str(theme["id"])] = tuple(words(str(p)) for p in theme.get("unless") or ()
+                                         if _plain(p) and words(str(p)))
         for phrase in theme.get("phrases") or ():
             key = words(str(phrase)) if _plain(phrase) else ()
             if key and str(theme["id"]) not in theme_phrases.get(key, ()):
@@ -97,7 +99,7 @@ def vocabulary() -> Vocabulary:
             if _plain(phrase):
                 roles.setdefault(lemmas(str(phrase)), subject)
     return Vocabulary(concepts, phrases, {k: v for k, v in roles.items() if k}, {k: v for k, v in frequency.items()
-                                                                              if k}, theme_phrases, labels)
+                                                                              if k}, theme_phrases, unless, labels)
 
 
 def _matches(tokens: tuple[str, ...], table: dict) -> list[tuple[int, int, object]]:
@@ -132,16 +134,19 @@ def understand(text: str) -> Understanding:
                 groups.append(tuple(dict.fromkeys(adult_of.get(t, t) if person == "adult" else t
                                                   for t in vocab.concepts[cid].themes)))
                 group_words.append(tuple(words(t) for t in vocab.concepts[cid].terms))
+    padded = f" {' '.join(plain)} "
     for start, end, ids in sorted(_matches(plain, vocab.theme_phrases)):
         person = _person(roles, start)
         for theme in ids:
+            if any(f" {' '.join(p)} " in padded for p in vocab.theme_unless.get(theme, ())):
+                continue  # the documents' own exception ("attendance" at medical appointments is not school's)
             theme = adult_of.get(theme, theme) if person == "adult" else theme
             if not any(theme in group for group in groups):
                 groups.append((theme,))
                 persons.append(person)
                 group_words.append((plain[start:end],))
     grades = [g for _, _, g in _matches(tokens, vocab.frequency)]
-    frequency = max(grades, key=FREQUENCY_ORDER.index) if grades else ""
+    frequency = max(grades, key=cues().frequency_order.index) if grades else ""
     terms = tuple(dict.fromkeys(t for c in concept_ids for t in vocab.concepts[c].terms))
     themes = tuple(dict.fromkeys(t for group in groups for t in group))
     subject = next((p for p in persons if p), roles[0][2] if roles else "")

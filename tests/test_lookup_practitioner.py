@@ -139,6 +139,12 @@ EVERYDAY = [  # (description, the concepts it must raise)
 ]
 
 
+def test_the_documents_exceptions_hold_for_their_theme_words():
+    # themes.yaml: "attendance" is school attendance unless it is at medical appointments
+    assert "school_attendance" not in understand("non-attendance at medical appointments").themes
+    assert "school_attendance" in understand("poor attendance and often late").themes
+
+
 @pytest.mark.parametrize("description,concepts", EVERYDAY)
 def test_everyday_words_raise_their_concepts_and_nothing_else(description, concepts):
     assert set(understand(description).concepts) == concepts
