@@ -15,6 +15,7 @@ from .content import layout, text_size
 from .formats import sniff
 from .layout import Block, blocks, fragments, furniture_keys, is_furniture
 from .pdf import open_pdf, read_page
+from .settings import SETTINGS as S
 from .structure import Structure, read_structure
 from .vocabulary import numbering_only, strip_continued
 
@@ -103,9 +104,6 @@ def _join_numbering(page: list[Block]) -> None:
         page.remove(num)
 
 
-MAX_INDICATOR_CHARS = 2000  # an indicator is a bullet: the dev corpus's longest is 177 characters
-
-
 @dataclass
 class DocumentReading:
     """A document as read: its pages, blocks and structure (what `threshold inspect` draws)."""
@@ -187,9 +185,9 @@ def extract_document(path: Path, hints: dict | None = None, limits: Limits | Non
     structure = read.structure
     indicators = [{"seq": seq, **_provenance(r["block"], read.format), "level_label": r["level_label"],
                    "level_rank": r["level_rank"], "area": r["area"], "domain": r["domain"],
-                   "text": r["block"].text[:MAX_INDICATOR_CHARS]}
+                   "text": r["block"].text[:S.max_indicator_chars]}
                   for seq, r in enumerate(structure.rows) if r["block"].text]
-    cut = sum(len(r["block"].text) > MAX_INDICATOR_CHARS for r in structure.rows)
+    cut = sum(len(r["block"].text) > S.max_indicator_chars for r in structure.rows)
     if not structure.levels:
         raise DocumentError("no_levels", "; ".join(read.warnings))
     if not indicators:
@@ -197,9 +195,9 @@ def extract_document(path: Path, hints: dict | None = None, limits: Limits | Non
     labels = [{**_provenance(b, read.format), "role": role, "text": b.text} for b, role in structure.labels]
     summary, warnings = structure.summary(), list(read.warnings)
     if cut:
-        warnings.append(f"{cut} indicator(s) longer than {MAX_INDICATOR_CHARS} characters cut to that length "
+        warnings.append(f"{cut} indicator(s) longer than {S.max_indicator_chars} characters cut to that length "
                         "(no threshold bullet is so long)")
-    if structure.confidence < crosscheck.CHECK_BELOW and read.format == "pdf":
+    if structure.confidence < S.crosscheck_below and read.format == "pdf":
         check = crosscheck.crosscheck(Path(path), read.pages, structure.rows)
         summary["confidence"], warning = crosscheck.adjust(structure.confidence, check)
         summary["crosscheck"] = crosscheck.summary(check)

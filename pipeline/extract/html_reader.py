@@ -17,6 +17,7 @@ from pathlib import Path
 import lxml.html
 
 from .content import Cell, Para, Run, Table
+from .pdf import is_white
 
 DROP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe", "svg",
         "canvas", "select", "input", "textarea", "object", "embed", "head", "title", "meta", "link"}
@@ -189,7 +190,7 @@ def _colour(value: str) -> tuple:
         return ()
     hexa = m.group(1) if len(m.group(1)) == 6 else "".join(c * 2 for c in m.group(1))
     rgb = tuple(int(hexa[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    return () if min(rgb) > 0.985 else rgb
+    return () if is_white(rgb) else rgb
 
 
 class _Reader:
