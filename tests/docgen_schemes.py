@@ -120,9 +120,10 @@ def dashed_prefix_pdf(path: Path) -> Path:
     return _build(path, story)
 
 
-def matrix_pdf(path: Path, heads: list[list[str]], *, areas: dict[str, list[str]] = AREAS, bold_line: int = 0) -> Path:
+def matrix_pdf(path: Path, heads: list[list[str]], *, areas: dict[str, list[str]] = AREAS, bold_line: int = 0,
+               shades: list[str] = ()) -> Path:
     """One table: a column per level whose header cell prints `heads[i]` as stacked lines (line `bold_line` bold),
-    an area row spanning the table, then a row per domain."""
+    an area row spanning the table, then a row per domain. `shades`: a colour per level header cell."""
     story: list = []
     _intro(story, "Threshold matrix")
     header = [Paragraph("Area of need", CELL_BOLD)]
@@ -137,6 +138,7 @@ def matrix_pdf(path: Path, heads: list[list[str]], *, areas: dict[str, list[str]
                                                           for n in range(len(heads))])
     style = [("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dbe8f4"))]
+    style += [("BACKGROUND", (k + 1, 0), (k + 1, 0), colors.HexColor(shade)) for k, shade in enumerate(shades)]
     for r in spans:
         style += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), colors.HexColor("#eeeeee"))]
     story.append(Table(rows, colWidths=[110] + [150] * len(heads), repeatRows=1, style=TableStyle(style)))

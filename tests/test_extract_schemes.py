@@ -114,6 +114,19 @@ def test_rotated_label_drawn_letter_by_letter_is_read_whole(tmp_path):
     assert not any(len(label) <= 2 for label in labels)
 
 
+def test_colour_named_matrix_printed_once_with_shaded_header_cells_is_read(tmp_path):
+    """One header row (the table fits on its page, nothing repeats), level names without level words: the
+    columns are levels because each header cell has a colour of its own and every column fills the same domain
+    rows."""
+    path = gen.matrix_pdf(tmp_path / "colour-matrix-once.pdf", [["Green"], ["Amber"], ["Red"]],
+                          areas={"Child development": ["Health", "Learning"]},
+                          shades=["#c6efce", "#ffeb9c", "#ffc7ce"])
+    record = extract_document(path)
+    assert _levels(record) == ["Green", "Amber", "Red"]
+    assert {(r["level_rank"], r["domain"]) for r in record["indicators"]} == {
+        (rank, domain) for rank in (1, 2, 3) for domain in ("Health", "Learning")}
+
+
 def test_a_strategy_with_shaded_priorities_is_not_a_threshold_document(tmp_path):
     with pytest.raises(DocumentError) as err:
         extract_document(gen.strategy_pdf(tmp_path / "strategy.pdf"))

@@ -346,9 +346,6 @@ def test_colour_named_matrix_columns_repeated_on_each_page_and_shaded_are_levels
         ("Poor school attendance", 2, "Education"), ("Not in any school", 3, "Education")]
 
 
-@pytest.mark.xfail(strict=True, reason="a header row is a candidate for the levels only if it repeats or reads as "
-                                       "levels (likeness >= 0.3): one shaded, described header row under a "
-                                       "'Levels of need' title with colour names is never considered")
 def test_colour_named_matrix_printed_once_with_shaded_described_headers_is_read():
     p = _matrix(1, ["Green", "Amber", "Red"], [HEALTH, EDUCATION], shades=[GREEN, AMBER, RED],
                 title="Levels of need")

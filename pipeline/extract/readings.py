@@ -356,12 +356,8 @@ def _column_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
         return []
     texts = [tuple(level_key(c.text) for c in geo.band_columns(band)) for band in geo.bands]
     repeated = {t for t in texts if texts.count(t) > 1}
-    level_bands = []
-    for band, text in zip(geo.bands, texts):
-        columns = geo.band_columns(band)
-        likeness = [vocab.likeness(c.text) for c in columns]
-        if text in repeated or sum(likeness) / len(likeness) >= S.level_band_likeness:
-            level_bands.append(band)
+    level_bands = [band for band, text in zip(geo.bands, texts)
+                   if text in repeated or _may_head_levels(geo, vocab, band)]
     if not level_bands:
         return []
     reading = Reading("columns", "", [], {}, {}, bands=level_bands)
@@ -402,13 +398,43 @@ def _column_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
     if not reading.order:
         return []
     reading.evidence = _column_evidence(geo, vocab, reading, any(t in repeated for t in texts))
-    repeated_note = ", repeated" if any(t in repeated for t in texts) else ""
+    repeated_note = (", repeated" if any(t in repeated for t in texts)
+                     else "; the same rows under each" if reading.evidence.parallel >= S.strong_share else "")
     reading.containers = (f"header columns ({len(level_bands)} header row{'s' if len(level_bands) > 1 else ''}"
                           f"{repeated_note})")
     return [reading]
 
 
+def _shared_rows(geo: Geometry, reading: Reading) -> float:
+    """Share of level columns whose bullets stand in at least two of the rows (by their row labels) another
+    level column fills too: the same grouping repeated inside each level, as a matrix's domain rows are."""
+    rows: dict[str, set[str]] = defaultdict(set)
+    skip = set(reading.carriers)
+    for item in geo.items:
+        key = reading.level_of.get(id(item))
+        labels = geo.row_labels(item, skip) if key is not None else []
+        if labels:
+            rows[key].add(level_key(labels[0].text))
+    sets = [rows[k] for k in reading.order]
+    shared = [any(len(s & o) >= 2 for j, o in enumerate(sets) if j != i) for i, s in enumerate(sets)]
+    return sum(shared) / len(shared) if len(shared) >= 2 else 0.0
+
+
+def _may_head_levels(geo: Geometry, vocab: LevelVocabulary, band: list[Block]) -> bool:
+    """Could a header row printed once head the levels: its columns read as levels, or it looks like a level
+    scheme's header (a colour per column, or a title naming a level scheme over it)? Whether it does is for the
+    reading's evidence to say."""
+    columns = geo.band_columns(band)
+    likeness = [vocab.likeness(c.text) for c in columns]
+    if sum(likeness) / len(likeness) >= S.level_band_likeness:
+        return True
+    keys = column_keys(columns)
+    return (shading(keys, [geo.colour_of(c.labels[0]) for c in columns]) >= S.strong_share
+            or names_a_scheme(_title_before(geo, band[0])))
+
+
 def _column_evidence(geo: Geometry, vocab: LevelVocabulary, reading: Reading, repeated: bool) -> Evidence:
+
     """The evidence that header columns are levels: every printing of each column's header counts."""
     heads: list[tuple[str, Column]] = []
     for band in reading.bands:
@@ -421,7 +447,8 @@ def _column_evidence(geo: Geometry, vocab: LevelVocabulary, reading: Reading, re
     n = len(firsts)
     return Evidence(
         words=sum(vocab.likeness(lv.raw) for lv in firsts) / n,
-        parallel=float(repeated),
+        parallel=1.0 if repeated else _shared_rows(geo, reading),
+
         shading=shading([k for k, _ in heads], [geo.colour_of(c.labels[0]) for _, c in heads]),
         ordinal=float(in_sequence([ordinal(lv.raw) for lv in firsts])),
         described=sum(bool(geo.description_of(lv.block, True, header_ids)) for lv in firsts) / n,
