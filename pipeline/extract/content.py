@@ -1,6 +1,6 @@
-"""The neutral model the Word and web-page readers produce: paragraphs (headings, text, list items) and tables of
-cells, each with a locator; `layout` lays it out on a virtual page as the blocks and rules a PDF would give, so
-one structure inference (structure.py) reads every format.
+"""What the Word and web-page readers read: paragraphs (headings, text, list items) and tables of cells, each
+with a locator; `read_structured` lays it out on one virtual page as the document model (model.py) with the
+table cells the format states, so one structure inference (structure.py) reads every format.
 
 A paragraph is a list of runs (text with weight and size). Layout is deliberately plain: paragraphs stack down
 the page, list items are indented under their bullet, a table's cells sit on a grid of ruled rows and columns
@@ -13,7 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pathlib import Path
+from typing import Callable
+
+from ..errors import DocumentError
+from ..runner_limits import Limits
 from .layout import Block, Fragment
+from .model import CellRef, DocumentModel
 from .pdf import Box, Page, Word
 
 WIDTH, MARGIN = 595.0, 40.0
@@ -137,6 +143,7 @@ class _Layout:
         for h in heights:
             ys.append(ys[-1] + h)
         for cell, blocks in placed:
+            ref = CellRef(table.locator, cell.row, cell.col, cell.rowspan, cell.colspan)
             top, bottom = ys[cell.row], ys[min(cell.row + cell.rowspan, table.n_rows)]
             x0, x1 = xs[cell.col], xs[min(cell.col + cell.colspan, table.n_cols)]
             self._rules(x0, top, x1, bottom, cell.shade)
@@ -146,11 +153,12 @@ class _Layout:
                     mid = (x0 + x1) / 2
                     block = Block("label", [], 1, rotated=True, text_override=text,
                                   _box=(mid - 5, top + PAD, mid + 5, bottom - PAD))
-                    block.locator = cell.paras[0].locator
+                    block.locator, block.cell = cell.paras[0].locator, ref
                     self.blocks.append(block)
                 continue
             for block in blocks:
                 _shift(block, top)
+                block.cell = ref
                 self.blocks.append(block)
         self.y = ys[-1] + 6.0
 
@@ -191,3 +199,23 @@ def layout(content: list[Para | Table]) -> tuple[list[Page], list[Block]]:
     placed.page.height = placed.y + MARGIN
     placed.page.words = [w for b in placed.blocks for f in b.lines for w in f.words]
     return [placed.page], sorted(placed.blocks, key=lambda b: (b.top, b.x0))
+
+
+def read_structured(kind: str, read: Callable[[Path], list[Para | Table]], path: Path, hints: dict,
+                    limits: Limits) -> DocumentModel:
+    """A Word document or web page (`read` gives its content) -> the document model, on one virtual page. Its
+    text is held to `limits.max_chars` as a PDF's is before it is opened."""
+    try:
+        content = read(path)
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # noqa: BLE001  any way the reader fails on a malformed package or page
+        raise DocumentError("corrupt", f"{type(exc).__name__}: {exc}"[:200], kind) from None
+    if not content:
+        raise DocumentError("no_text", kind=kind)
+    chars = text_size(content)
+    if chars > limits.max_chars:
+        raise DocumentError("too_large", f"{chars} characters of text, the limit is {limits.max_chars}", kind)
+    pages, blocks = layout(content)
+    warnings = [f"pages hint ignored: a {kind} document has no pages"] if hints.get("pages") else []
+    return DocumentModel(kind, pages, blocks, None, warnings)

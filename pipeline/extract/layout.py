@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from .bullets import clean_text, glyph_kind, join_lines, split_leading_glyph
 from .pdf import Box, Page, Word
@@ -86,6 +87,7 @@ class Block:
 
     _box: tuple = field(default=(0, 0, 0, 0), repr=False)
     locator: str = ""         # Word and web-page readers: where the block is in the source (no page geometry)
+    cell: Any = None          # model.CellRef: the table cell the format states (Word and web tables), if any
 
     @property
     def size(self) -> float:
