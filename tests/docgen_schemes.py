@@ -35,13 +35,16 @@ def _shaded(rows: list, shade: str, widths: list[float]) -> Table:
 
 
 def banner_scheme_pdf(path: Path, labels: list[str] = SCHEME, shades: list[str] = SHADES, *,
-                      title: str = "Guidance for practitioners") -> Path:
-    """Per level a shaded banner (name, then its description), then per area a grey band and a grid of domain
-    cells (a bold heading over bullets): the level_grid family, with names that say nothing of levels."""
+                      title: str = "Guidance for practitioners", beside: bool = False) -> Path:
+    """Per level a shaded banner (name, then its description: under it, or `beside` it on the same line), then per
+    area a grey band and a grid of domain cells (a bold heading over bullets): the level_grid family, with names
+    that say nothing of levels."""
     story: list = []
     _intro(story, title)
     for label, shade, description, domains in zip(labels, shades, DESCRIPTIONS, LEVELS.values()):
-        story += [_shaded([[Paragraph(label, BANNER)], [Paragraph(description, BODY)]], shade, [495]), Spacer(1, 6)]
+        name, text = Paragraph(label, BANNER), Paragraph(description, BODY)
+        banner = _shaded([[name, text]], shade, [150, 345]) if beside else _shaded([[name], [text]], shade, [495])
+        story += [banner, Spacer(1, 6)]
         for area, names in AREAS.items():
             cells = [[Paragraph(name, CELL_BOLD), _bullets(domains[name], CELL)] for name in names]
             grid = [cells[i:i + 2] + [[]] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]

@@ -35,6 +35,15 @@ def test_invented_level_names_are_read_from_shaded_banners(tmp_path):
     assert record["levels"][0]["description"] == gen.DESCRIPTIONS[0]
 
 
+def test_banner_with_its_description_beside_the_title_keeps_the_description(tmp_path):
+    """The description printed to the right of the level's name on the same shaded band is the level's description,
+    not a second banner title."""
+    record = extract_document(gen.banner_scheme_pdf(tmp_path / "beside.pdf", beside=True))
+    assert _levels(record) == gen.SCHEME
+    assert [level["description"] for level in record["levels"]] == gen.DESCRIPTIONS[:len(gen.SCHEME)]
+    assert "described" in record["structure"]["reading"]
+
+
 def test_first_level_banner_in_a_lighter_shade_is_a_level(tmp_path):
     shades = ["#fbfdfb"] + gen.SHADES[1:]  # the first banner is nearly white
     record = extract_document(gen.banner_scheme_pdf(tmp_path / "light.pdf", shades=shades))

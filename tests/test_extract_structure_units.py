@@ -115,8 +115,6 @@ def test_a_narrow_shaded_cell_or_a_sentence_is_no_banner():
     assert not sentence.banners
 
 
-@pytest.mark.xfail(strict=True, reason="text beside a banner's title on the same band is read as a second banner "
-                                       "title (only text above counts as first), so description_of stops at it")
 def test_plain_text_beside_a_banner_title_is_its_description():
     geo, blocks = _geometry(_banner_page(bold("Early help", 50, 60),
                                          text=words("Needs met by a single agency", 300, 61, size=8)))

@@ -146,15 +146,22 @@ class Geometry:
         return wide
 
     def _banner_title(self, b: Block) -> bool:
-        """Is the label the first text on a shaded band across the content (a banner's title, in whatever weight),
-        and not a sentence?"""
+        """Is the label the first text on a shaded band across the content (a banner's title, in whatever weight):
+        nothing on the band above it, nor is it the smaller plain text a title prints beside it; and not a
+        sentence?"""
         if not self._on_wide_fill(b) or b.text.rstrip().endswith((".", ":", ";")):
             return False
         fills = [f for f in self.pages[b.page].fills
                  if f.x0 <= (b.x0 + b.x1) / 2 <= f.x1 and f.top <= (b.top + b.bottom) / 2 <= f.bottom]
-        return not any(o is not b and o.bottom <= b.top + S.touch_pt and any(
+
+        def before(o: Block) -> bool:
+            return o.bottom <= b.top + S.touch_pt or (self._beside_title(o, b)
+                                                      and overlap(o.top, o.bottom, b.top, b.bottom) > 0)
+
+        return not any(o is not b and before(o) and any(
             f.x0 <= (o.x0 + o.x1) / 2 <= f.x1 and f.top <= (o.top + o.bottom) / 2 <= f.bottom for f in fills)
             for o in self.by_page[b.page])
+
 
     def _on_wide_fill(self, b: Block) -> bool:
         """Is the label printed on a shaded band across most of the content (a spanning table row, a banner)?"""
@@ -206,9 +213,14 @@ class Geometry:
     def description_of(self, label: Block, in_column: bool = False, skip=frozenset()) -> str:
         """The plain text printed with a level's label: after a bold lead ("EARLY HELP: Children whose..."),
         then the plain labels that follow it, across the content or on its banner (sections), or under it in
-        its column (a header cell). Labels in `skip` (the other header cells) are passed over."""
+        its column (a header cell), beginning with what its banner prints beside it on its line (set a little higher
+        or lower, it may come first in reading order). Labels in `skip` (the other header cells) are passed over."""
         parts = [label.lead[1]] if label.lead else []
+        if not in_column:
+            parts += [b.text for b in self._beside_on_banner(label)]
         for b in self.blocks[self.order[id(label)] + 1:]:
+            if parts and not in_column and b in self._beside_on_banner(label):
+                continue
             if b.kind != "label" or b.rotated or self.is_heading_like(b):
                 if in_column and id(b) in skip:
                     continue
@@ -221,7 +233,16 @@ class Geometry:
             parts.append(b.text)
         return " ".join(p for p in parts if p).strip()
 
+    def _beside_on_banner(self, title: Block) -> list[Block]:
+        """Plain labels printed to the right of a banner's title on its line and its banner, left to right."""
+        if id(title) not in self.banners and not self._on_wide_fill(title):
+            return []
+        return sorted((o for o in self.by_page[title.page] if self._beside_title(title, o)
+                       and overlap(o.top, o.bottom, title.top, title.bottom) > 0 and not o.rotated),
+                      key=lambda o: o.x0)
+
     def headings(self) -> list[Block]:
+
         if self._headings is None:
             self._headings = [b for b in self.blocks if self.is_wide(b) and self.is_heading_like(b)]
         return self._headings
