@@ -299,6 +299,25 @@ def _matrix(number, levels, rows, shades=None, title=None):
                 vrules=[vrule(x - 6, 75, top) for x in MATRIX_COLUMNS])
 
 
+def test_area_and_domain_cells_starting_a_row_under_the_header_are_row_labels_not_a_header():
+    """An area cell merged down its rows beside the domain cell (both bold, side by side, on the line where the
+    row's bullets start) just under the header row: a row of row labels, not a second header line."""
+    columns = [300, 500]
+    lines = [bold("Area", 40, 80), bold("Domain", 160, 80)] + [bold(lv, x, 80) for lv, x in
+                                                               zip(["Level 1", "Level 2"], columns)]
+    lines += [bold("Child development", 40, 96), bold("Health", 160, 96), bold("Learning", 160, 140)]
+    lines += [bullet(f"{name} need {k}", x, top) for name, top in (("Health", 96), ("Learning", 140))
+              for k, x in enumerate(columns, start=1)]
+    p = page(*lines, width=842, height=595, hrules=[hrule(30, 800, 92), hrule(30, 800, 134), hrule(150, 800, 134)],
+             vrules=[vrule(x - 6, 75, 170) for x in [150] + columns])
+    structure = read_structure([p], read(p))
+    assert _levels(structure) == [(1, "Level 1"), (2, "Level 2")]
+    assert _placed(structure) == [("Health need 1", 1, "Level 1", "Child development", "Health"),
+                                  ("Health need 2", 2, "Level 2", "Child development", "Health"),
+                                  ("Learning need 1", 1, "Level 1", "Child development", "Learning"),
+                                  ("Learning need 2", 2, "Level 2", "Child development", "Learning")]
+
+
 HEALTH = ("Health", [["Healthy weight"], ["Missed health checks", "Poor diet"], ["Untreated illness"]])
 EDUCATION = ("Education", [["Attends school regularly"], ["Poor school attendance"], ["Not in any school"]])
 

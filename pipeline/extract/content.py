@@ -3,9 +3,11 @@ with a locator; `read_structured` lays it out on one virtual page as the documen
 table cells the format states, so one structure inference (structure.py) reads every format.
 
 A paragraph is a list of runs (text with weight and size). Layout is deliberately plain: paragraphs stack down
-the page, list items are indented under their bullet, a table's cells sit on a grid of ruled rows and columns
-(merged cells span them, shaded cells are fills, vertical text is a rotated label). Geometry is in points on a
-page as wide as A4 and as long as the document.
+the page, list items are indented under their bullet, a table's cells sit on a grid of rows and columns (merged
+cells span them, vertical text is a rotated label). No rules are drawn: every block in a table carries the cell
+its format states (model.CellRef), and geometry.py reads cells and their boundaries from that; a shaded cell is a
+fill, as shading is in a PDF. Positions are in points on a page as wide as A4 and as long as the document; a
+word's width is estimated from its size (half an em a character), so positions are plain, not typeset.
 """
 
 from __future__ import annotations
@@ -143,10 +145,10 @@ class _Layout:
         for h in heights:
             ys.append(ys[-1] + h)
         for cell, blocks in placed:
-            ref = CellRef(table.locator, cell.row, cell.col, cell.rowspan, cell.colspan)
             top, bottom = ys[cell.row], ys[min(cell.row + cell.rowspan, table.n_rows)]
             x0, x1 = xs[cell.col], xs[min(cell.col + cell.colspan, table.n_cols)]
-            self._rules(x0, top, x1, bottom, cell.shade)
+            ref = CellRef(table.locator, cell.row, cell.col, cell.rowspan, cell.colspan, (x0, top, x1, bottom))
+            self._shade(x0, top, x1, bottom, cell.shade)
             if cell.rotated:
                 text = " ".join(p.text for p in cell.paras if p.text)
                 if text:
@@ -169,9 +171,7 @@ class _Layout:
             y = self.paragraph(para, x0, x1, y)
         return y + PAD
 
-    def _rules(self, x0: float, top: float, x1: float, bottom: float, shade: tuple) -> None:
-        self.page.hrules += [Box(x0, top, x1, top), Box(x0, bottom, x1, bottom)]
-        self.page.vrules += [Box(x0, top, x0, bottom), Box(x1, top, x1, bottom)]
+    def _shade(self, x0: float, top: float, x1: float, bottom: float, shade: tuple) -> None:
         if shade:
             self.page.fills.append(Box(x0, top, x1, bottom, shade))
 

@@ -57,6 +57,7 @@ class Geometry:
         for b in blocks:
             self.by_page[b.page].append(b)
         self.items = [b for b in blocks if b.kind == "item"]
+        self.stated_cells = any(b.cell is not None for b in blocks)  # a Word or web table: cells from the format
         sizes = Counter(round(b.lines[0].size, 1) for b in self.items)
         self.body_size = sizes.most_common(1)[0][0] if sizes else S.body_size_pt
         self._heads_cache: dict[int, bool] = {}
@@ -96,8 +97,11 @@ class Geometry:
 
     def _boxed(self, b: Block) -> bool:
         """Is the label inside a cell narrower than the content: a rule crosses its band to its right and goes
-        on down the row (the edge of a tab or badge around the label alone does not)?"""
+        on down the row (the edge of a tab or badge around the label alone does not)? Or is it in a cell the
+        format states that ends before the content's right edge?"""
         right = max(o.x1 for o in self.by_page[b.page])
+        if b.cell is not None:
+            return b.cell.box[2] < right - S.boxed_margin_pt
         return any(b.x1 + S.touch_pt < r.x0 < right - S.boxed_margin_pt and r.top < b.bottom - S.touch_pt
                    and r.bottom > b.bottom + b.size for r in self.pages[b.page].vrules)
 
@@ -264,7 +268,8 @@ class Geometry:
                         break
                 else:
                     rows.append([b])
-            rows = [sorted(row, key=lambda b: b.x0) for row in rows if len(row) >= 2]
+            rows = [sorted(row, key=lambda b: b.x0) for row in rows
+                    if len(row) >= 2 and not self._row_of_row_labels(row)]
             merged: list[list[Block]] = []
             for row in rows:
                 prev = merged[-1] if merged else None
@@ -287,6 +292,14 @@ class Geometry:
                     self._column_row_labels(band, column, end) for column in columns)):
                 kept.append(band)
         return kept
+
+    def _row_of_row_labels(self, row: list[Block]) -> bool:
+        """Labels side by side with bullets starting on their line to the right of them all (an area and a
+        domain cell beginning a table row) label that row; they head no columns."""
+        right = max(b.x1 for b in row)
+        top, bottom = min(b.top for b in row), max(b.bottom for b in row)
+        return any(o.kind == "item" and o.x0 > right and overlap(o.top, o.bottom, top, bottom) > S.touch_pt
+                   for o in self.by_page[row[0].page])
 
     def _column_row_labels(self, band: list[Block], column: "Column", end: int) -> bool:
         """Does a band's column head row labels (bold or turned labels with bullets to their right, on the
@@ -322,6 +335,11 @@ class Geometry:
         columns = []
         for i, stack in enumerate(stacks):
             x0, x1 = min(b.x0 for b in stack), max(b.x1 for b in stack)
+            stated = {b.cell for b in stack}
+            if len(stated) == 1 and None not in stated:  # the cell the format states
+                box = stack[0].cell.box
+                columns.append(Column(sorted(stack, key=lambda b: b.top), box[0], box[2]))
+                continue
             cell = self._header_cell(stack, band)
             if cell is not None:  # a shaded header cell (not the badge around a big letter inside it)
                 columns.append(Column(sorted(stack, key=lambda b: b.top), cell.x0, cell.x1))
@@ -401,7 +419,9 @@ class Geometry:
         """Top and bottom of the table row a label names: its ruled cell, cut at the next label in its column
         (or a heading across the page), since a page's header and footer rules do not make the whole page one
         cell. A rotated label is centred in its merged cell: without rules, its row reaches half way to the
-        neighbouring labels (or up to the heading above)."""
+        neighbouring labels (or up to the heading above). A cell the format states is the label's row."""
+        if lab.cell is not None:
+            return lab.cell.box[1], lab.cell.box[3]
         column = [o for o in page_blocks if o.kind == "label" and o is not lab and o.x1 <= right
                   and overlap(lab.x0, lab.x1, o.x0, o.x1) > 0]
         cell = self._cell_fill(lab, column)
@@ -450,8 +470,14 @@ class Geometry:
         return best
 
     def rule_between(self, upper: Block, item: Block) -> bool:
-        """Is there a cell boundary between a label and an item below it: a rule, or the top of a shaded cell
-        that holds the item and not the label?"""
+        """Is there a cell boundary between a label and an item below it: they stand in different cells the format
+        states, or a table the format states stands between them; or a rule, or the top of a shaded cell that
+        holds the item and not the label?"""
+        if upper.cell is not None or item.cell is not None:
+            return upper.cell != item.cell
+        if self.stated_cells:
+            return any(b.cell is not None and upper.bottom <= b.top and b.bottom <= item.top
+                       for b in self.by_page[item.page])
         page = self.pages[item.page]
         mid, t = item.x0 + S.near_pt, S.touch_pt
         if any(r.x0 - t <= mid <= r.x1 + t and upper.bottom - t <= r.top <= item.top - S.hairline_pt
