@@ -61,6 +61,9 @@ MaxMb = Annotated[float, typer.Option("--max-mb", min=0.001, max=1_000_000,
 MaxChars = Annotated[int, typer.Option("--max-chars", min=1, max=1_000_000_000,
                                        help="Documents with more characters of text are refused as too large "
                                             "(the default fits in the default --memory-mb).")]
+Setting = Annotated[Optional[list[str]], typer.Option(
+    "--setting", metavar="NAME=VALUE", help="Override one extraction setting for an experiment (repeatable), e.g. "
+                                            "wide_gap_em=1.8; the names and defaults are in docs/extraction.md.")]
 StageMemoryMb = Annotated[int, typer.Option("--stage-memory-mb", min=256, max=1 << 20,
                                             help="Memory (MiB of address space) the normalise, compare and "
                                                  "publish stages may add before they stop.")]
@@ -129,12 +132,23 @@ def _check_input(raw_docs: Path) -> None:
 
 
 def _do_extract(raw_docs: Path, out: Path, jobs: int, no_cache: bool, progress: bool, timeout: float,
-                memory_mb: int, max_pages: int, max_mb: float, max_chars: int) -> dict:
+                memory_mb: int, max_pages: int, max_mb: float, max_chars: int, settings: list[str] | None = None) -> dict:
     _check_input(raw_docs)
     run_extract = _stage("pipeline.extract.stage", "run_extract")
     limits = Limits(timeout_s=timeout, memory_mb=memory_mb, max_pages=max_pages, max_mb=max_mb, max_chars=max_chars)
+    overrides = _settings(settings)
     return _call("extract", lambda: run_extract(raw_docs, out, jobs=jobs, use_cache=not no_cache,
-                                                progress=progress, limits=limits))
+                                                progress=progress, limits=limits, settings=overrides))
+
+
+def _settings(pairs: list[str] | None) -> dict:
+    """--setting NAME=VALUE options -> validated overrides; a usage error names what is wrong."""
+    from pipeline.extract.settings import parse
+
+    try:
+        return parse(pairs or [])
+    except ValueError as exc:
+        raise _fail(f"--setting: {exc}", EXIT_USAGE) from None
 
 
 _D = Limits()
@@ -144,13 +158,13 @@ _D = Limits()
 def extract(raw_docs: RawDocs = Path("raw_docs"), out: Out = Path("extracted"), jobs: Jobs = 2,
             no_cache: NoCache = False, progress: Progress = True, timeout: Timeout = _D.timeout_s,
             memory_mb: MemoryMb = _D.memory_mb, max_pages: MaxPages = _D.max_pages,
-            max_mb: MaxMb = _D.max_mb, max_chars: MaxChars = _D.max_chars) -> None:
+            max_mb: MaxMb = _D.max_mb, max_chars: MaxChars = _D.max_chars, setting: Setting = None) -> None:
     """Extract the indicators of every PDF.
 
     Reads every PDF in RAW_DOCS and writes OUT/interim: one JSON file per document and run.json with each
     document's status (ok, failed with a reason, skipped). Unchanged documents come from the cache."""
     summary = _do_extract(raw_docs, out, jobs, no_cache, progress, timeout, memory_mb, max_pages, max_mb,
-                          max_chars)
+                          max_chars, setting)
     print_extract_summary(summary, raw_docs, out)
     raise typer.Exit(EXIT_DOCUMENT_FAILED if summary["failed"] else EXIT_OK)
 
@@ -249,7 +263,7 @@ def inspect(document: Annotated[Path, typer.Argument(help="A PDF: a path, or a f
                                                          "every page with bullets or labels).")] = None,
             to: Annotated[Optional[Path], typer.Option("--to", resolve_path=True, help="Folder for the PNGs "
                                                        "(default: inspect/<document>/ here).")] = None,
-            timeout: Timeout = _D.timeout_s, memory_mb: MemoryMb = _D.memory_mb) -> None:
+            timeout: Timeout = _D.timeout_s, memory_mb: MemoryMb = _D.memory_mb, setting: Setting = None) -> None:
     """Draw what extraction read on a document's pages.
 
     Writes one PNG per page: bullets boxed in their level's colour (grey: left out, not an indicator), the labels
@@ -260,9 +274,10 @@ def inspect(document: Annotated[Path, typer.Argument(help="A PDF: a path, or a f
     from pipeline.manifest import parse_pages
 
     run = _stage("pipeline.extract.inspect", "run_inspect")
+    overrides = _settings(setting)
     try:
         wanted = parse_pages(pages, "--pages") if pages else None
-        result = run(document, raw_docs, to, wanted, Limits(timeout_s=timeout, memory_mb=memory_mb))
+        result = run(document, raw_docs, to, wanted, Limits(timeout_s=timeout, memory_mb=memory_mb), overrides)
     except (FileNotFoundError, InputFileError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
     if "error" in result:
@@ -326,11 +341,10 @@ def diff(old: Annotated[Path, typer.Argument(help="The earlier edition: a path, 
     added, removed, moved (another level), reworded (edited words) and regrouped (an area or domain label
     renamed), then the changes grouped by level. Bullets are aligned by their words and level, never by page
     position: the same content in a new layout gives no change. Exit 0 whether or not anything changed."""
-    from pipeline import csvfile
     from pipeline.compare.editions import EDITION_CHANGE_COLUMNS
+    from pipeline.compare.io import table_file
     from pipeline.diff import diff_documents, render
     from pipeline.errors import InputFileError, printable
-    from pipeline.runner_files import atomic_write_text
 
     try:
         result = diff_documents(old, new, raw_docs, Limits(timeout_s=timeout, memory_mb=memory_mb))
@@ -338,9 +352,7 @@ def diff(old: Annotated[Path, typer.Argument(help="The earlier edition: a path, 
         raise _fail(str(exc), EXIT_USAGE) from None
     typer.echo("\n".join(printable(line) for line in render(result).split("\n")))
     if csv is not None:
-        cells = ([("" if row.get(c) is None else str(row.get(c))) for c in EDITION_CHANGE_COLUMNS]
-                 for row in result["changes"])
-        atomic_write_text(csv, csvfile.csv_text(EDITION_CHANGE_COLUMNS, cells))
+        table_file(EDITION_CHANGE_COLUMNS).write(csv, result["changes"], with_json=False)
         typer.echo(f"csv: {printable(str(csv))}")
 
 

@@ -1,5 +1,5 @@
-"""Every CSV the project writes, and reads back, goes through here: UTF-8, header row, "\\n" line endings, and one
-rule against spreadsheet formula injection.
+"""The CSV dialect of every table the project writes (through pipeline/tables.py): UTF-8, header row, "\\n" line
+endings, and one rule against spreadsheet formula injection.
 
 The rule (OWASP "CSV injection"): a cell whose text starts with `=`, `+`, `-`, `@`, a tab or a carriage return
 (after any apostrophes; their full-width and small forms too, "＝") could run as a formula when the file is opened in a spreadsheet, so it is written with one
@@ -13,7 +13,6 @@ import csv
 import io
 import re
 import unicodedata
-from pathlib import Path
 from typing import Iterable
 
 _LIVE = re.compile(r"^'*[=+\-@\t\r]")
@@ -44,20 +43,3 @@ def csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
     writer.writerows([safe_cell(str(c)) for c in row] for row in rows)
     return buffer.getvalue()
 
-
-def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    """(header, rows as dicts) of a CSV file written by csv_text, cells restored by read_cell; like
-    csv.DictReader: blank lines skipped, missing cells None, extra cells listed under the key None."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        header = [read_cell(c) for c in next(reader, [])]
-        rows = []
-        for cells in reader:
-            if not cells:
-                continue
-            cells = [read_cell(c) for c in cells]
-            row = {name: cells[i] if i < len(cells) else None for i, name in enumerate(header)}
-            if len(cells) > len(header):
-                row[None] = cells[len(header):]
-            rows.append(row)
-    return header, rows

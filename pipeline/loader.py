@@ -130,7 +130,7 @@ class Release(Mapping):
 
 
 def _list_columns(name: str) -> set[str]:
-    from pipeline.publish.spec import load_specs
+    from pipeline.schema import load_specs
 
     spec = load_specs().get(name)
     return {f.name for f in spec.fields if f.list} if spec else set()

@@ -35,13 +35,16 @@ def _shaded(rows: list, shade: str, widths: list[float]) -> Table:
 
 
 def banner_scheme_pdf(path: Path, labels: list[str] = SCHEME, shades: list[str] = SHADES, *,
-                      title: str = "Guidance for practitioners") -> Path:
-    """Per level a shaded banner (name, then its description), then per area a grey band and a grid of domain
-    cells (a bold heading over bullets): the level_grid family, with names that say nothing of levels."""
+                      title: str = "Guidance for practitioners", beside: bool = False) -> Path:
+    """Per level a shaded banner (name, then its description: under it, or `beside` it on the same line), then per
+    area a grey band and a grid of domain cells (a bold heading over bullets): the level_grid family, with names
+    that say nothing of levels."""
     story: list = []
     _intro(story, title)
     for label, shade, description, domains in zip(labels, shades, DESCRIPTIONS, LEVELS.values()):
-        story += [_shaded([[Paragraph(label, BANNER)], [Paragraph(description, BODY)]], shade, [495]), Spacer(1, 6)]
+        name, text = Paragraph(label, BANNER), Paragraph(description, BODY)
+        banner = _shaded([[name, text]], shade, [150, 345]) if beside else _shaded([[name], [text]], shade, [495])
+        story += [banner, Spacer(1, 6)]
         for area, names in AREAS.items():
             cells = [[Paragraph(name, CELL_BOLD), _bullets(domains[name], CELL)] for name in names]
             grid = [cells[i:i + 2] + [[]] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
@@ -120,9 +123,10 @@ def dashed_prefix_pdf(path: Path) -> Path:
     return _build(path, story)
 
 
-def matrix_pdf(path: Path, heads: list[list[str]], *, areas: dict[str, list[str]] = AREAS, bold_line: int = 0) -> Path:
+def matrix_pdf(path: Path, heads: list[list[str]], *, areas: dict[str, list[str]] = AREAS, bold_line: int = 0,
+               shades: list[str] = ()) -> Path:
     """One table: a column per level whose header cell prints `heads[i]` as stacked lines (line `bold_line` bold),
-    an area row spanning the table, then a row per domain."""
+    an area row spanning the table, then a row per domain. `shades`: a colour per level header cell."""
     story: list = []
     _intro(story, "Threshold matrix")
     header = [Paragraph("Area of need", CELL_BOLD)]
@@ -137,6 +141,7 @@ def matrix_pdf(path: Path, heads: list[list[str]], *, areas: dict[str, list[str]
                                                           for n in range(len(heads))])
     style = [("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dbe8f4"))]
+    style += [("BACKGROUND", (k + 1, 0), (k + 1, 0), colors.HexColor(shade)) for k, shade in enumerate(shades)]
     for r in spans:
         style += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), colors.HexColor("#eeeeee"))]
     story.append(Table(rows, colWidths=[110] + [150] * len(heads), repeatRows=1, style=TableStyle(style)))

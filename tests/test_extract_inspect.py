@@ -52,7 +52,7 @@ def test_inspect_command_prints_the_reading_and_writes_pictures(tmp_path):
                            "--raw-docs", str(DEV_CORPUS), "--pages", "5", "--to", str(tmp_path)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "columns: 2 levels from shaded header columns" in done.stdout
+    assert "columns: 2 levels from repeated shaded header columns (1 header row; the same rows under each)" in done.stdout
     assert "level 2: STATUTORY SOCIAL WORK" in done.stdout
     assert (tmp_path / "synth-20__matrix__v16-page-005.png").is_file()
 

@@ -3,24 +3,9 @@ no PDF. Each test names the page feature it reads."""
 
 from __future__ import annotations
 
+from pages import BOLD, page as _page, words as _words
 from pipeline.extract.layout import blocks, fragments
-from pipeline.extract.pdf import Box, Page, Word
-
-SIZE = 10.0
-
-
-def _words(text: str, x: float, top: float, font: str = "Helvetica", size: float = SIZE) -> list[Word]:
-    """The words of `text` set left to right from x on one line (0.5 em per character, a space between words)."""
-    out = []
-    for token in text.split():
-        width = 0.5 * size * len(token)
-        out.append(Word(token, x, x + width, top, top + size, font, size))
-        x += width + 0.28 * size
-    return out
-
-
-def _page(*words: list[Word], vrules: list[Box] | None = None, hrules: list[Box] | None = None) -> Page:
-    return Page(1, 595, 842, [w for line in words for w in line], vrules=vrules or [], hrules=hrules or [])
+from pipeline.extract.pdf import Box, Page
 
 
 def _texts(page: Page) -> list[str]:
@@ -55,8 +40,8 @@ def test_a_wrapped_bullet_line_joins_its_item_and_the_next_bullet_starts_another
 
 
 def test_consecutive_bold_lines_are_one_label_block():
-    page = _page(_words("Family and", 60, 100, font="Helvetica-Bold"),
-                 _words("environmental factors", 60, 112, font="Helvetica-Bold"),
+    page = _page(_words("Family and", 60, 100, font=BOLD),
+                 _words("environmental factors", 60, 112, font=BOLD),
                  _words("• Poor housing", 60, 140))
     labels = [b for b in blocks(fragments(page), []) if b.kind == "label"]
     assert [b.text for b in labels] == ["Family and environmental factors"] and labels[0].bold

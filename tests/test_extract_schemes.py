@@ -35,6 +35,15 @@ def test_invented_level_names_are_read_from_shaded_banners(tmp_path):
     assert record["levels"][0]["description"] == gen.DESCRIPTIONS[0]
 
 
+def test_banner_with_its_description_beside_the_title_keeps_the_description(tmp_path):
+    """The description printed to the right of the level's name on the same shaded band is the level's description,
+    not a second banner title."""
+    record = extract_document(gen.banner_scheme_pdf(tmp_path / "beside.pdf", beside=True))
+    assert _levels(record) == gen.SCHEME
+    assert [level["description"] for level in record["levels"]] == gen.DESCRIPTIONS[:len(gen.SCHEME)]
+    assert "described" in record["structure"]["reading"]
+
+
 def test_first_level_banner_in_a_lighter_shade_is_a_level(tmp_path):
     shades = ["#fbfdfb"] + gen.SHADES[1:]  # the first banner is nearly white
     record = extract_document(gen.banner_scheme_pdf(tmp_path / "light.pdf", shades=shades))
@@ -112,6 +121,19 @@ def test_rotated_label_drawn_letter_by_letter_is_read_whole(tmp_path):
     labels = {label for r in record["indicators"] for label in _grouping(r)}
     assert "CHILD AND FAMILY" in labels
     assert not any(len(label) <= 2 for label in labels)
+
+
+def test_colour_named_matrix_printed_once_with_shaded_header_cells_is_read(tmp_path):
+    """One header row (the table fits on its page, nothing repeats), level names without level words: the
+    columns are levels because each header cell has a colour of its own and every column fills the same domain
+    rows."""
+    path = gen.matrix_pdf(tmp_path / "colour-matrix-once.pdf", [["Green"], ["Amber"], ["Red"]],
+                          areas={"Child development": ["Health", "Learning"]},
+                          shades=["#c6efce", "#ffeb9c", "#ffc7ce"])
+    record = extract_document(path)
+    assert _levels(record) == ["Green", "Amber", "Red"]
+    assert {(r["level_rank"], r["domain"]) for r in record["indicators"]} == {
+        (rank, domain) for rank in (1, 2, 3) for domain in ("Health", "Learning")}
 
 
 def test_a_strategy_with_shaded_priorities_is_not_a_threshold_document(tmp_path):

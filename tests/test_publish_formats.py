@@ -8,10 +8,10 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.compare import run_compare
-from pipeline.csvfile import read_rows
 from pipeline.extract.stage import run_extract
 from pipeline.normalise import run_normalise
 from pipeline.publish import render_indicator, run_publish
+from pipeline.tables import read_table
 from test_publish_support import ROOT, copy_with_manifest, frictionless_valid
 
 CORPUS = ROOT / "tests" / "data" / "corpus"
@@ -30,11 +30,11 @@ def test_pdf_word_and_web_editions_publish_one_agreeing_dataset(tmp_path):
     assert summary["documents"] == 3 and not summary.get("held_back")
     assert frictionless_valid(out) == []
 
-    documents = {r["document"]: r for r in read_rows(out / "documents.csv")[1]}
+    documents = {r["document"]: r for r in read_table(out / "documents.csv")[1]}
     assert {d: r["format"] for d, r in documents.items()} == {s.name: s.suffix.lstrip(".") for s in SOURCES}
     assert documents[SOURCES[0].name]["pages"] and not documents[SOURCES[1].name]["pages"]
 
-    indicators = read_rows(out / "indicators.csv")[1]
+    indicators = read_table(out / "indicators.csv")[1]
     by_doc: dict[str, set] = {}
     for row in indicators:
         by_doc.setdefault(row["document"], set()).add((row["canonical_level"], row["text_normalised"]))

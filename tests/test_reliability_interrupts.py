@@ -116,7 +116,7 @@ def test_cache_never_serves_a_changed_file_or_changed_code(raw_folder, tmp_path,
     assert run_extract(folder, out, progress=False)["cached"] == 1
     record = json.loads((out / "interim" / GOOD_PDFS[0].replace(".pdf", ".json")).read_text())
     assert record["indicators"][0]["text"] == fake_extractor(folder / GOOD_PDFS[0])["indicators"][0]["text"]
-    monkeypatch.setattr(stage, "code_version", lambda: "f" * 64)
+    monkeypatch.setattr(stage, "code_version", lambda overrides=None: "f" * 64)
     assert run_extract(folder, out, progress=False)["cached"] == 0
 
 

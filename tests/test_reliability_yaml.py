@@ -19,7 +19,7 @@ from pipeline.normalise.corrections import load_corrections
 from pipeline.vocab.crosswalk_files import load_yaml as load_data_file
 from interim_from_truth import write_interim
 from pipeline.publish.inputs import load_themes
-from pipeline.publish.spec import load_dataset, load_specs
+from pipeline.schema import load_dataset, load_specs
 
 TRUTH = ROOT / "tests" / "data" / "corpus" / "dev" / "worcestershire__list__v1.truth.yaml"
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
-from pipeline import csvfile
+from pipeline.runner_files import atomic_write_text
+from pipeline.tables import TableFile, read_table
 from pipeline.vocab import THEMES_FILE
 from pipeline.yaml_files import load_yaml
 
@@ -69,19 +70,19 @@ def _read_yaml(path: Path) -> dict:
 
 
 def _read_csv(path: Path, required: Sequence[str]) -> pd.DataFrame:
+    """A normalised table (read_table) as a frame of text cells, a missing cell empty."""
     if not path.is_file():
         raise CompareInputError(f"{path}: missing (run the normalise stage first)")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        header, rows = read_table(path)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise CompareInputError(f"{path}: cannot read as CSV ({exc})") from exc
-    frame.columns = [csvfile.read_cell(str(c)) for c in frame.columns]
-    for column in frame.columns:
-        frame[column] = [csvfile.read_cell(v) for v in frame[column]]
-    missing = [c for c in required if c not in frame.columns]
+    if any(None in row for row in rows):
+        raise CompareInputError(f"{path}: a line has more cells than the header")
+    missing = [c for c in required if c not in header]
     if missing:
         raise CompareInputError(f"{path}: missing columns {', '.join(missing)}")
-    return frame
+    return pd.DataFrame([[row[c] or "" for c in header] for row in rows], columns=header, dtype=object)
 
 
 def _to_int(value: str, path: Path, column: str) -> int | None:
@@ -168,42 +169,18 @@ def primary_documents(indicators: pd.DataFrame, documents: pd.DataFrame | None =
 
 # ---------------------------------------------------------------------------------------------- writing
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return "" if math.isnan(value) else f"{value:.3f}"
-    if isinstance(value, (list, tuple)):
-        return ";".join(_csv_cell(v) for v in value)
-    return str(value)
-
-
-def _json_cell(value: Any) -> Any:
-    if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 3)
-    if isinstance(value, tuple):
-        return [_json_cell(v) for v in value]
-    if isinstance(value, list):
-        return [_json_cell(v) for v in value]
-    if value == "":
-        return None
-    return value
+def table_file(columns: Sequence[str]) -> TableFile:
+    """A compare table's file: floats to 3 decimals, the JSON twin indented."""
+    return TableFile.of(columns, decimals=3, json_indent=1)
 
 
 def write_table(folder: Path, name: str, columns: Sequence[str], rows: Iterable[dict]) -> int:
-    """Write folder/name.csv and folder/name.json (list of records; lists as arrays, "" as null)."""
+    """Write folder/name.csv and folder/name.json (list of records; lists as arrays, "" as null); returns the
+    number of rows."""
     rows = list(rows)
-    folder.mkdir(parents=True, exist_ok=True)
-    text = csvfile.csv_text(columns, ([_csv_cell(row.get(c)) for c in columns] for row in rows))
-    (folder / f"{name}.csv").write_text(text, encoding="utf-8", newline="")
-    records = [{c: _json_cell(row.get(c)) for c in columns} for row in rows]
-    write_json(folder / f"{name}.json", records)
+    table_file(columns).write(folder / f"{name}.csv", rows)
     return len(rows)
 
 
 def write_json(path: Path, payload: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False)
-    path.write_text(text + "\n", encoding="utf-8", newline="")
+    atomic_write_text(path, json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False) + "\n")

@@ -1,11 +1,13 @@
-"""The neutral model the Word and web-page readers produce: paragraphs (headings, text, list items) and tables of
-cells, each with a locator; `layout` lays it out on a virtual page as the blocks and rules a PDF would give, so
-one structure inference (structure.py) reads every format.
+"""What the Word and web-page readers read: paragraphs (headings, text, list items) and tables of cells, each
+with a locator; `read_structured` lays it out on one virtual page as the document model (model.py) with the
+table cells the format states, so one structure inference (structure.py) reads every format.
 
 A paragraph is a list of runs (text with weight and size). Layout is deliberately plain: paragraphs stack down
-the page, list items are indented under their bullet, a table's cells sit on a grid of ruled rows and columns
-(merged cells span them, shaded cells are fills, vertical text is a rotated label). Geometry is in points on a
-page as wide as A4 and as long as the document.
+the page, list items are indented under their bullet, a table's cells sit on a grid of rows and columns (merged
+cells span them, vertical text is a rotated label). No rules are drawn: every block in a table carries the cell
+its format states (model.CellRef), and geometry.py reads cells and their boundaries from that; a shaded cell is a
+fill, as shading is in a PDF. Positions are in points on a page as wide as A4 and as long as the document; a
+word's width is estimated from its size (half an em a character), so positions are plain, not typeset.
 """
 
 from __future__ import annotations
@@ -13,7 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pathlib import Path
+from typing import Callable
+
+from ..errors import DocumentError
+from ..runner_limits import Limits
 from .layout import Block, Fragment
+from .model import CellRef, DocumentModel
 from .pdf import Box, Page, Word
 
 WIDTH, MARGIN = 595.0, 40.0
@@ -139,18 +147,20 @@ class _Layout:
         for cell, blocks in placed:
             top, bottom = ys[cell.row], ys[min(cell.row + cell.rowspan, table.n_rows)]
             x0, x1 = xs[cell.col], xs[min(cell.col + cell.colspan, table.n_cols)]
-            self._rules(x0, top, x1, bottom, cell.shade)
+            ref = CellRef(table.locator, cell.row, cell.col, cell.rowspan, cell.colspan, (x0, top, x1, bottom))
+            self._shade(x0, top, x1, bottom, cell.shade)
             if cell.rotated:
                 text = " ".join(p.text for p in cell.paras if p.text)
                 if text:
                     mid = (x0 + x1) / 2
                     block = Block("label", [], 1, rotated=True, text_override=text,
                                   _box=(mid - 5, top + PAD, mid + 5, bottom - PAD))
-                    block.locator = cell.paras[0].locator
+                    block.locator, block.cell = cell.paras[0].locator, ref
                     self.blocks.append(block)
                 continue
             for block in blocks:
                 _shift(block, top)
+                block.cell = ref
                 self.blocks.append(block)
         self.y = ys[-1] + 6.0
 
@@ -161,9 +171,7 @@ class _Layout:
             y = self.paragraph(para, x0, x1, y)
         return y + PAD
 
-    def _rules(self, x0: float, top: float, x1: float, bottom: float, shade: tuple) -> None:
-        self.page.hrules += [Box(x0, top, x1, top), Box(x0, bottom, x1, bottom)]
-        self.page.vrules += [Box(x0, top, x0, bottom), Box(x1, top, x1, bottom)]
+    def _shade(self, x0: float, top: float, x1: float, bottom: float, shade: tuple) -> None:
         if shade:
             self.page.fills.append(Box(x0, top, x1, bottom, shade))
 
@@ -191,3 +199,23 @@ def layout(content: list[Para | Table]) -> tuple[list[Page], list[Block]]:
     placed.page.height = placed.y + MARGIN
     placed.page.words = [w for b in placed.blocks for f in b.lines for w in f.words]
     return [placed.page], sorted(placed.blocks, key=lambda b: (b.top, b.x0))
+
+
+def read_structured(kind: str, read: Callable[[Path], list[Para | Table]], path: Path, hints: dict,
+                    limits: Limits) -> DocumentModel:
+    """A Word document or web page (`read` gives its content) -> the document model, on one virtual page. Its
+    text is held to `limits.max_chars` as a PDF's is before it is opened."""
+    try:
+        content = read(path)
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # noqa: BLE001  any way the reader fails on a malformed package or page
+        raise DocumentError("corrupt", f"{type(exc).__name__}: {exc}"[:200], kind) from None
+    if not content:
+        raise DocumentError("no_text", kind=kind)
+    chars = text_size(content)
+    if chars > limits.max_chars:
+        raise DocumentError("too_large", f"{chars} characters of text, the limit is {limits.max_chars}", kind)
+    pages, blocks = layout(content)
+    warnings = [f"pages hint ignored: a {kind} document has no pages"] if hints.get("pages") else []
+    return DocumentModel(kind, pages, blocks, None, warnings)

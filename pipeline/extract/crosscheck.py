@@ -7,7 +7,7 @@ its own cell (a heading inside the cell). The share of indicators where it is, t
 the document's structure confidence; the disagreements are drawn by `threshold inspect`.
 
 It costs a camelot import and about 0.3 s a page, so it runs only where it pays: on ruled pages that hold
-indicators, in documents read with less than CHECK_BELOW confidence (and always in `threshold inspect`).
+indicators, in documents read with less than settings' crosscheck_below confidence (and always in `threshold inspect`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import time
 import warnings
 from pathlib import Path
 
-CHECK_BELOW = 0.9          # documents read with less confidence are cross-checked
 MIN_RULES = 3              # a page with this many horizontal and vertical rules holds a ruled table
 MAX_PAGES = 8              # pages cross-checked per document
 MIN_CHECKED = 8            # fewer indicators than this in ruled cells say nothing either way

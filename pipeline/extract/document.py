@@ -1,109 +1,27 @@
-"""One document: pages -> blocks -> structure -> indicator records."""
+"""One document: its reader's document model (model.py) -> structure -> indicator records."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..errors import DocumentError
-from ..manifest import pages_in
 from ..runner_limits import Limits
-from . import crosscheck
-from .bullets import clean_text, join_lines
-from .content import layout, text_size
+from . import crosscheck, docx_reader, html_reader, pdf_reader
 from .formats import sniff
-from .layout import Block, blocks, fragments, furniture_keys, is_furniture
-from .pdf import open_pdf, read_page
+from .layout import Block
+from .model import DocumentModel
+from .settings import SETTINGS as S
 from .structure import Structure, read_structure
-from .vocabulary import numbering_only, strip_continued
 
-
-def _rotated_blocks(page) -> list[Block]:
-    return [Block("label", [], page.number, rotated=True, text_override=r.text, _box=(r.x0, r.top, r.x1, r.bottom))
-            for r in page.rotated]
-
-
-def _join_page_continuations(pages: list[list[Block]]) -> None:
-    """A bullet cut by a page break goes on at the top of the next page as plain text at the bullet's text
-    indent, above anything else in its column: append it to the last bullet of that column and drop it."""
-    for prev, page in zip(pages, pages[1:]):
-        repeated = {b.text for b in prev}  # a header row (and its descriptions) printed again
-        for lab in [b for b in page if b.kind == "label" and not b.rotated and not b.bold and b.lines
-                    and b.text not in repeated]:
-            above = [b for b in page if b is not lab and b.bottom <= lab.top + 1 and b.x0 < lab.x1 and lab.x0 < b.x1
-                     and b.text not in repeated and strip_continued(b.text) not in repeated]
-            if above:
-                continue
-            column = [b for b in prev if b.kind == "item" and abs(b.x0 - lab.x0) <= 2]
-            if not column:
-                continue
-            last = max(column, key=lambda b: b.bottom)
-            if any(b.top > last.bottom - 1 and b.x0 < last.x1 and last.x0 < b.x1 for b in prev if b is not last):
-                continue  # something follows that bullet in its column: it was not cut
-            last.text_override = clean_text(join_lines([last.text, lab.text]))
-            page.remove(lab)
-
-
-def _label_key(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
-def _column_end(page: list[Block], lab: Block, last: bool, repeated: set[str]) -> bool:
-    """Is `lab` the last (or first) label of its column (labels starting at its x) on its page, not counting
-    the `repeated` ones (a header row printed again on each page)?"""
-    return not any(o is not lab and o.kind == "label" and o.rotated == lab.rotated and abs(o.x0 - lab.x0) <= 5
-                   and o.text not in repeated and (o.top > lab.bottom - 1 if last else o.bottom < lab.top + 1)
-                   for o in page)
-
-
-def _join_cut_labels(pages: list[list[Block]]) -> None:
-    """A label cut by a page break ('Family & Social' / 'Relationships', 'PARENTING' / 'CAPACITY') is read
-    whole on both pages when the joined text is printed whole elsewhere in the document and neither piece is but
-    at a page's foot or top (a header row cut at every break), or
-    when the piece on the new page starts in lower case ('Guidance, boundaries' / 'and stimulation') and the
-    lowest label of its column on the page before has its style."""
-    counts = Counter(_label_key(b.text) for page in pages for b in page if b.kind == "label")
-    # how often each label stands first / last in its column on a page: a piece every printing of which stands
-    # there is a piece of a cut label, however often the cut recurs (a header row cut at each page break)
-    shared = [{b.text for b in prev} & {b.text for b in page} for prev, page in zip(pages, pages[1:])]
-    before, after = [set()] + shared, shared + [set()]  # text repeated from the page before / on the page after
-    tops = Counter(_label_key(b.text) for page, seen in zip(pages, before) for b in page
-                   if b.kind == "label" and _column_end(page, b, False, seen))
-    bottoms = Counter(_label_key(b.text) for page, seen in zip(pages, after) for b in page
-                      if b.kind == "label" and _column_end(page, b, True, seen))
-    for prev, page, repeated in zip(pages, pages[1:], shared):
-        for first in [b for b in page if b.kind == "label" and b.bold and _column_end(page, b, False, repeated)]:
-            if counts[_label_key(first.text)] != tops[_label_key(first.text)]:
-                continue
-            ends = [b for b in prev if b.kind == "label" and b.bold and b.rotated == first.rotated
-                    and b.x0 < first.x1 and first.x0 < b.x1 and _column_end(prev, b, True, repeated)]
-            whole = [b for b in ends if counts[_label_key(f"{b.text} {first.text}")]
-                     and counts[_label_key(b.text)] == bottoms[_label_key(b.text)]]
-            lowest = max(ends, key=lambda b: b.bottom, default=None)
-            last = whole[0] if whole else lowest if (
-                lowest is not None and first.text[:1].islower() and abs(lowest.size - first.size) < 0.5) else None
-            if last is not None:
-                last.text_override = first.text_override = f"{last.text} {first.text}"
-
-
-def _join_numbering(page: list[Block]) -> None:
-    """A level's number printed on a line of its own ("1" over "Everyday", "Everyday" over "Level 2") is part
-    of its label: join it to the heading-like label stacked directly above or below it."""
-    for num in [b for b in page if b.kind == "label" and not b.rotated and b.lines and numbering_only(b.text)]:
-        stacked = [o for o in page if o is not num and o.kind == "label" and not o.rotated and o.lines
-                   and o.bold and not numbering_only(o.text)
-                   and min(abs(o.top - num.bottom), abs(num.top - o.bottom)) <= 0.6 * max(o.size, num.size)
-                   and (abs(o.x0 - num.x0) <= 3 or (o.x0 < num.x1 and num.x0 < o.x1))]
-        if len(stacked) != 1 or stacked[0] not in page:
-            continue
-        name = stacked[0]
-        name.text_override = f"{num.text} {name.text}"
-        name.lines = sorted(name.lines + num.lines, key=lambda f: f.top)
-        page.remove(num)
-
-
-MAX_INDICATOR_CHARS = 2000  # an indicator is a bullet: the dev corpus's longest is 177 characters
+# The readers, by the kind formats.sniff gives a file: (path, hints, limits) -> DocumentModel. A new input format
+# is one reader module registered here (and a sniff rule in formats.py).
+READERS: dict[str, Callable[[Path, dict, Limits], DocumentModel]] = {
+    "pdf": pdf_reader.read_pdf,
+    "docx": docx_reader.read_model,
+    "html": html_reader.read_model,
+}
 
 
 @dataclass
@@ -118,66 +36,16 @@ class DocumentReading:
 
 
 def read_document(path: Path, hints: dict | None = None, limits: Limits | None = None) -> DocumentReading:
-    """Pages -> blocks -> structure, for a PDF, a Word document or a web page (decided from the content).
+    """Document model -> structure, for any registered format (decided from the content, not the name).
     `hints`: the manifest's analyst hints (levels, layout, grouping, pages); `limits`: a Word document's or web
     page's text is held to `max_chars` as a PDF's is before it is opened."""
     path, hints = Path(path), hints or {}
     kind = sniff(path)
-    if kind in ("docx", "html"):
-        return _read_structured(path, kind, hints, limits or Limits())
-    try:
-        pdf = open_pdf(path)
-    except Exception as exc:  # pdfplumber raises several types for unreadable files
-        raise DocumentError("corrupt", str(exc) or type(exc).__name__) from exc
-    with pdf:
-        if not pdf.pages:
-            raise DocumentError("no_pages")
-        wanted = pages_in(hints.get("pages") or [], len(pdf.pages)) or None
-        pages = [read_page(p, i + 1) for i, p in enumerate(pdf.pages) if wanted is None or i + 1 in wanted]
-        n_pages = len(pdf.pages)
-    if not any(p.words for p in pages):
-        raise DocumentError("no_text")
-    page_frags = [fragments(p) for p in pages]
-    keys = furniture_keys(page_frags, pages)
-    per_page: list[list[Block]] = []
-    for page, frags in zip(pages, page_frags):
-        frags = [f for f in frags if not is_furniture(f, keys)]
-        per_page.append(sorted(blocks(frags, page.hrules) + _rotated_blocks(page), key=lambda b: (b.top, b.x0)))
-    for page_blocks in per_page:
-        _join_numbering(page_blocks)
-    _join_page_continuations(per_page)
-    _join_cut_labels(per_page)
-    all_blocks = [b for page_blocks in per_page for b in page_blocks]
-    structure = read_structure(pages, all_blocks, hints)
-    warnings = list(structure.warnings)
-    if hints.get("pages") and (wanted is None or max(last for _, last in hints["pages"]) > n_pages):
-        warnings.append(f"pages hint: the document has {n_pages} pages; "
-                        + ("pages outside it ignored" if wanted else "no hinted page exists, all pages read"))
-    return DocumentReading(pages, all_blocks, structure, n_pages, warnings)
-
-
-def _read_structured(path: Path, kind: str, hints: dict, limits: Limits) -> DocumentReading:
-    """A Word document or web page: its own paragraphs, lists and tables, laid out on a virtual page."""
-    from .docx_reader import read_docx
-    from .html_reader import read_html
-
-    try:
-        content = read_docx(path) if kind == "docx" else read_html(path)
-    except (MemoryError, RecursionError):
-        raise
-    except Exception as exc:  # noqa: BLE001  any way the reader fails on a malformed package or page
-        raise DocumentError("corrupt", f"{type(exc).__name__}: {exc}"[:200], kind) from None
-    if not content:
-        raise DocumentError("no_text", kind=kind)
-    chars = text_size(content)
-    if chars > limits.max_chars:
-        raise DocumentError("too_large", f"{chars} characters of text, the limit is {limits.max_chars}", kind)
-    pages, all_blocks = layout(content)
-    structure = read_structure(pages, all_blocks, hints)
-    warnings = list(structure.warnings)
-    if hints.get("pages"):
-        warnings.append(f"pages hint ignored: a {kind} document has no pages")
-    return DocumentReading(pages, all_blocks, structure, None, warnings, kind)
+    reader = READERS.get(kind or "pdf")  # an unknown kind is tried as a PDF: it fails as corrupt, with the reason
+    model = reader(path, hints, limits or Limits())
+    structure = read_structure(model.pages, model.blocks, hints)
+    return DocumentReading(model.pages, model.blocks, structure, model.n_pages,
+                           list(structure.warnings) + model.warnings, model.format)
 
 
 def extract_document(path: Path, hints: dict | None = None, limits: Limits | None = None) -> dict:
@@ -187,9 +55,9 @@ def extract_document(path: Path, hints: dict | None = None, limits: Limits | Non
     structure = read.structure
     indicators = [{"seq": seq, **_provenance(r["block"], read.format), "level_label": r["level_label"],
                    "level_rank": r["level_rank"], "area": r["area"], "domain": r["domain"],
-                   "text": r["block"].text[:MAX_INDICATOR_CHARS]}
+                   "text": r["block"].text[:S.max_indicator_chars]}
                   for seq, r in enumerate(structure.rows) if r["block"].text]
-    cut = sum(len(r["block"].text) > MAX_INDICATOR_CHARS for r in structure.rows)
+    cut = sum(len(r["block"].text) > S.max_indicator_chars for r in structure.rows)
     if not structure.levels:
         raise DocumentError("no_levels", "; ".join(read.warnings))
     if not indicators:
@@ -197,9 +65,9 @@ def extract_document(path: Path, hints: dict | None = None, limits: Limits | Non
     labels = [{**_provenance(b, read.format), "role": role, "text": b.text} for b, role in structure.labels]
     summary, warnings = structure.summary(), list(read.warnings)
     if cut:
-        warnings.append(f"{cut} indicator(s) longer than {MAX_INDICATOR_CHARS} characters cut to that length "
+        warnings.append(f"{cut} indicator(s) longer than {S.max_indicator_chars} characters cut to that length "
                         "(no threshold bullet is so long)")
-    if structure.confidence < crosscheck.CHECK_BELOW and read.format == "pdf":
+    if structure.confidence < S.crosscheck_below and read.format == "pdf":
         check = crosscheck.crosscheck(Path(path), read.pages, structure.rows)
         summary["confidence"], warning = crosscheck.adjust(structure.confidence, check)
         summary["crosscheck"] = crosscheck.summary(check)

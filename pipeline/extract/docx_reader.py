@@ -14,10 +14,17 @@ from pathlib import Path
 import docx
 from docx.oxml.ns import qn
 
-from .content import Cell, Para, Run, Table
+from ..runner_limits import Limits
+from .content import Cell, Para, Run, Table, read_structured
+from .model import DocumentModel
 
 DEFAULT_SIZE = 11.0
 VERTICAL = {"btLr", "tbRl", "tbRlV", "tbLrV", "btLrV"}
+
+
+def read_model(path: Path, hints: dict, limits: Limits) -> DocumentModel:
+    """The Word document as the document model (model.py)."""
+    return read_structured("docx", read_docx, path, hints, limits)
 
 
 def read_docx(path: Path) -> list[Para | Table]:

@@ -18,16 +18,12 @@ from functools import lru_cache
 from ..vocab.domains import load_domain_crosswalk
 from ..vocab.keys import label_key
 from ..vocab.levels import load_level_crosswalk
-from .vocabulary import strip_continued
+from .settings import SETTINGS as S
+from .vocabulary import NAMED, strip_continued
 
 # Weights of the evidence in a reading's score (coverage, the share of bullets placed, is added by readings.py).
 WEIGHTS = {"words": 1.0, "parallel": 0.3, "shading": 0.3, "ordinal": 0.2, "described": 0.1, "titled": 0.2,
            "grouping": -0.4}
-MIN_WORDS = 0.35     # labels reading this much like levels need no other evidence
-NAMED = 0.9          # a label that names a level outright: numbering, or a name the crosswalk lists
-KEYWORD = 0.4        # a label with a level keyword only ("Children with additional needs")
-STRONG = 0.5         # a structural signal at least this strong counts as present
-DESCRIBED = 0.75     # ... and for descriptions, this share of the levels
 
 _ORDINAL_PATTERNS = (
     re.compile(r"^(\d{1,2}|[a-fA-F])$"),                       # "1" / "A" printed alone (a badge, a big numeral)
@@ -98,9 +94,6 @@ def names_a_scheme(title: str) -> bool:
     return any(f" {phrase} " in key for phrase in load_level_crosswalk().scheme_titles)
 
 
-NEEDS_SHARE = 0.5    # levels named without level words must hold bullets that read as needs, at least this share
-_CONTENT_SAMPLE = 200  # bullets sampled (evenly) to judge what a reading's bullets are about
-
 
 @lru_cache(maxsize=1)
 def _theme_tagger():
@@ -123,7 +116,8 @@ def needs_share(texts: list[str]) -> float:
 
     if not texts:
         return 0.0
-    step = max(1, len(texts) // _CONTENT_SAMPLE)
+    step = max(1, len(texts) // S.content_sample)
+
     sample = texts[::step]
     tagger = _theme_tagger()
     tagged = [tagger.tag(doc) for doc in process(sample)]
@@ -150,7 +144,7 @@ class Evidence:
         """The structural signals present (not words). Prose after a heading is common anywhere, so a
         description counts only when (nearly) every level has one."""
         return [name for name in ("parallel", "shading", "ordinal", "described", "titled")
-                if getattr(self, name) >= (DESCRIBED if name == "described" else STRONG)]
+                if getattr(self, name) >= (S.described_share if name == "described" else S.strong_share)]
 
     def sufficient(self, n_levels: int) -> bool:
         """Enough to call the containers levels of need: level words; or, for two or more levels, a strong
@@ -158,20 +152,20 @@ class Evidence:
         any kind, and labels that are not mostly area or domain names. A single level must be named outright."""
         if n_levels == 1:
             return self.words >= NAMED
-        if self.words >= MIN_WORDS:
+        if self.words >= S.min_words:
             return True
         present = self.structural()
         strong = {"parallel", "shading", "titled"} & set(present)
-        return (n_levels >= 2 and bool(strong) and len(present) >= 2 and self.grouping < STRONG
-                and (self.needs is None or self.needs >= NEEDS_SHARE))
+        return (n_levels >= 2 and bool(strong) and len(present) >= 2 and self.grouping < S.strong_share
+                and (self.needs is None or self.needs >= S.needs_share))
 
     def summary(self, n_levels: int, containers: str) -> str:
         """'4 levels from repeated shaded banners, numbered in order; no level words'."""
         adjectives = [word for name, word in (("parallel", "repeated"), ("shading", "shaded")) if
-                      getattr(self, name) >= STRONG]
+                      getattr(self, name) >= S.strong_share]
         extras = [word for name, word in (("ordinal", "numbered in order"), ("described", "described"),
-                                          ("titled", "under a levels title")) if getattr(self, name) >= STRONG]
-        words = ("level words" if self.words >= NAMED else "some level words" if self.words >= MIN_WORDS
+                                          ("titled", "under a levels title")) if getattr(self, name) >= S.strong_share]
+        words = ("level words" if self.words >= NAMED else "some level words" if self.words >= S.min_words
                  else "no level words")
         if self.needs is not None:
             words += f", {round(100 * self.needs)}% of bullets read as needs"

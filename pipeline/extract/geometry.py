@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from .layout import Block
 from .pdf import Box, Page
+from .settings import SETTINGS as S
 
 Style = tuple[bool, float, bool]  # bold, size (to the half point), printed on a shaded band across the content
 
@@ -42,7 +43,7 @@ class Column:
 
     def holds(self, item: Block) -> bool:
         """Does the item (its bullet's start) stand in this column?"""
-        return self.x0 - 2 <= item.x0 < self.x1
+        return self.x0 - S.near_pt <= item.x0 < self.x1
 
 
 class Geometry:
@@ -56,8 +57,9 @@ class Geometry:
         for b in blocks:
             self.by_page[b.page].append(b)
         self.items = [b for b in blocks if b.kind == "item"]
+        self.stated_cells = any(b.cell is not None for b in blocks)  # a Word or web table: cells from the format
         sizes = Counter(round(b.lines[0].size, 1) for b in self.items)
-        self.body_size = sizes.most_common(1)[0][0] if sizes else 10.0
+        self.body_size = sizes.most_common(1)[0][0] if sizes else S.body_size_pt
         self._heads_cache: dict[int, bool] = {}
         self._headings: list[Block] | None = None
         self._styles: dict[int, Style] = {}
@@ -72,8 +74,8 @@ class Geometry:
     def is_heading_like(self, b: Block) -> bool:
         """Bold, or clearly larger than the bullets, or larger and in colour, or set on a shaded band across the
         content (a banner); never italic."""
-        prominent = (b.bold or b.size >= self.body_size * 1.3 or (b.coloured and b.size >= self.body_size * 1.1)
-                     or id(b) in self.banners)
+        prominent = (b.bold or b.size >= self.body_size * S.heading_size_ratio
+                     or (b.coloured and b.size >= self.body_size * S.coloured_heading_ratio) or id(b) in self.banners)
         return not b.rotated and b.kind == "label" and prominent and not b.italic
 
     def style(self, b: Block) -> Style:
@@ -95,10 +97,13 @@ class Geometry:
 
     def _boxed(self, b: Block) -> bool:
         """Is the label inside a cell narrower than the content: a rule crosses its band to its right and goes
-        on down the row (the edge of a tab or badge around the label alone does not)?"""
+        on down the row (the edge of a tab or badge around the label alone does not)? Or is it in a cell the
+        format states that ends before the content's right edge?"""
         right = max(o.x1 for o in self.by_page[b.page])
-        return any(b.x1 + 1 < r.x0 < right - 20 and r.top < b.bottom - 1 and r.bottom > b.bottom + b.size
-                   for r in self.pages[b.page].vrules)
+        if b.cell is not None:
+            return b.cell.box[2] < right - S.boxed_margin_pt
+        return any(b.x1 + S.touch_pt < r.x0 < right - S.boxed_margin_pt and r.top < b.bottom - S.touch_pt
+                   and r.bottom > b.bottom + b.size for r in self.pages[b.page].vrules)
 
     def _in_bullet_cell(self, b: Block) -> bool:
         """Is the label printed in a shaded cell (narrower than the content) that also holds bullets below it:
@@ -107,11 +112,11 @@ class Geometry:
         width = max(o.x1 for o in blocks) - min(o.x0 for o in blocks)
         mid_x, mid_y = (b.x0 + b.x1) / 2, (b.top + b.bottom) / 2
         cells = [f for f in self.pages[b.page].fills
-                 if f.x0 <= mid_x <= f.x1 and f.top <= mid_y <= f.bottom and f.width < 0.9 * width]
+                 if f.x0 <= mid_x <= f.x1 and f.top <= mid_y <= f.bottom and f.width < S.bullet_cell_share * width]
         if not cells:
             return False
         cell = min(cells, key=lambda f: f.width * f.height)
-        return any(o.kind == "item" and o.top > b.bottom - 1 and cell.x0 <= (o.x0 + o.x1) / 2 <= cell.x1
+        return any(o.kind == "item" and o.top > b.bottom - S.touch_pt and cell.x0 <= (o.x0 + o.x1) / 2 <= cell.x1
                    and cell.top <= (o.top + o.bottom) / 2 <= cell.bottom for o in blocks)
 
     def _alone_in_band(self, b: Block) -> bool:
@@ -119,7 +124,7 @@ class Geometry:
         beside its title (a big "A" in a badge, then the level's description)."""
         if self._boxed(b) or self._in_bullet_cell(b):
             return False
-        return not any(o is not b and not o.rotated and overlap(b.top, b.bottom, o.top, o.bottom) > 1
+        return not any(o is not b and not o.rotated and overlap(b.top, b.bottom, o.top, o.bottom) > S.touch_pt
                        and not self._beside_title(b, o) for o in self.by_page[b.page])
 
     def _beside_title(self, title: Block, o: Block) -> bool:
@@ -145,22 +150,29 @@ class Geometry:
         return wide
 
     def _banner_title(self, b: Block) -> bool:
-        """Is the label the first text on a shaded band across the content (a banner's title, in whatever weight),
-        and not a sentence?"""
+        """Is the label the first text on a shaded band across the content (a banner's title, in whatever weight):
+        nothing on the band above it, nor is it the smaller plain text a title prints beside it; and not a
+        sentence?"""
         if not self._on_wide_fill(b) or b.text.rstrip().endswith((".", ":", ";")):
             return False
         fills = [f for f in self.pages[b.page].fills
                  if f.x0 <= (b.x0 + b.x1) / 2 <= f.x1 and f.top <= (b.top + b.bottom) / 2 <= f.bottom]
-        return not any(o is not b and o.bottom <= b.top + 1 and any(
+
+        def before(o: Block) -> bool:
+            return o.bottom <= b.top + S.touch_pt or (self._beside_title(o, b)
+                                                      and overlap(o.top, o.bottom, b.top, b.bottom) > 0)
+
+        return not any(o is not b and before(o) and any(
             f.x0 <= (o.x0 + o.x1) / 2 <= f.x1 and f.top <= (o.top + o.bottom) / 2 <= f.bottom for f in fills)
             for o in self.by_page[b.page])
+
 
     def _on_wide_fill(self, b: Block) -> bool:
         """Is the label printed on a shaded band across most of the content (a spanning table row, a banner)?"""
         blocks = self.by_page[b.page]
         left, right = min(o.x0 for o in blocks), max(o.x1 for o in blocks)
         mid_x, mid_y = (b.x0 + b.x1) / 2, (b.top + b.bottom) / 2
-        return any(f.x0 <= mid_x <= f.x1 and f.top <= mid_y <= f.bottom and f.width >= 0.6 * (right - left)
+        return any(f.x0 <= mid_x <= f.x1 and f.top <= mid_y <= f.bottom and f.width >= S.wide_fill_share * (right - left)
                    for f in self.pages[b.page].fills)
 
     def is_wide(self, b: Block) -> bool:
@@ -184,7 +196,8 @@ class Geometry:
         blocks = self.by_page[a.page]
         width = max(o.x1 for o in blocks) - min(o.x0 for o in blocks)
         centres = [((o.x0 + o.x1) / 2, (o.top + o.bottom) / 2) for o in (a, b)]
-        return any(f.width >= 0.6 * width and all(f.x0 <= x <= f.x1 and f.top <= y <= f.bottom for x, y in centres)
+        return any(f.width >= S.wide_fill_share * width
+                   and all(f.x0 <= x <= f.x1 and f.top <= y <= f.bottom for x, y in centres)
                    for f in self._shaded_bands(a.page))
 
     def _shaded_bands(self, page: int) -> list:
@@ -192,8 +205,8 @@ class Geometry:
         if page not in self._bands_cache:
             bands: list[list[float]] = []
             for f in sorted(self.pages[page].fills, key=lambda f: (round(f.top), f.x0)):
-                band = next((b for b in bands if abs(b[1] - f.top) <= 1 and abs(b[3] - f.bottom) <= 1
-                             and b[0] - 2 <= f.x0 <= b[2] + 2), None)
+                band = next((b for b in bands if abs(b[1] - f.top) <= S.touch_pt and abs(b[3] - f.bottom) <= S.touch_pt
+                             and b[0] - S.near_pt <= f.x0 <= b[2] + S.near_pt), None)
                 if band is None:
                     bands.append([f.x0, f.top, f.x1, f.bottom])
                 else:
@@ -204,9 +217,14 @@ class Geometry:
     def description_of(self, label: Block, in_column: bool = False, skip=frozenset()) -> str:
         """The plain text printed with a level's label: after a bold lead ("EARLY HELP: Children whose..."),
         then the plain labels that follow it, across the content or on its banner (sections), or under it in
-        its column (a header cell). Labels in `skip` (the other header cells) are passed over."""
+        its column (a header cell), beginning with what its banner prints beside it on its line (set a little higher
+        or lower, it may come first in reading order). Labels in `skip` (the other header cells) are passed over."""
         parts = [label.lead[1]] if label.lead else []
+        if not in_column:
+            parts += [b.text for b in self._beside_on_banner(label)]
         for b in self.blocks[self.order[id(label)] + 1:]:
+            if parts and not in_column and b in self._beside_on_banner(label):
+                continue
             if b.kind != "label" or b.rotated or self.is_heading_like(b):
                 if in_column and id(b) in skip:
                     continue
@@ -219,7 +237,16 @@ class Geometry:
             parts.append(b.text)
         return " ".join(p for p in parts if p).strip()
 
+    def _beside_on_banner(self, title: Block) -> list[Block]:
+        """Plain labels printed to the right of a banner's title on its line and its banner, left to right."""
+        if id(title) not in self.banners and not self._on_wide_fill(title):
+            return []
+        return sorted((o for o in self.by_page[title.page] if self._beside_title(title, o)
+                       and overlap(o.top, o.bottom, title.top, title.bottom) > 0 and not o.rotated),
+                      key=lambda o: o.x0)
+
     def headings(self) -> list[Block]:
+
         if self._headings is None:
             self._headings = [b for b in self.blocks if self.is_wide(b) and self.is_heading_like(b)]
         return self._headings
@@ -236,16 +263,17 @@ class Geometry:
             rows: list[list[Block]] = []
             for b in sorted(labels, key=lambda b: b.top):
                 for row in rows:
-                    if abs(row[0].top - b.top) < 3:
+                    if abs(row[0].top - b.top) < S.band_top_pt:
                         row.append(b)
                         break
                 else:
                     rows.append([b])
-            rows = [sorted(row, key=lambda b: b.x0) for row in rows if len(row) >= 2]
+            rows = [sorted(row, key=lambda b: b.x0) for row in rows
+                    if len(row) >= 2 and not self._row_of_row_labels(row)]
             merged: list[list[Block]] = []
             for row in rows:
                 prev = merged[-1] if merged else None
-                if prev and 0 <= row[0].top - max(b.bottom for b in prev) < 1.5 * row[0].size:
+                if prev and 0 <= row[0].top - max(b.bottom for b in prev) < S.band_merge_em * row[0].size:
                     prev.extend(row)
                 else:
                     merged.append(list(row))
@@ -265,6 +293,14 @@ class Geometry:
                 kept.append(band)
         return kept
 
+    def _row_of_row_labels(self, row: list[Block]) -> bool:
+        """Labels side by side with bullets starting on their line to the right of them all (an area and a
+        domain cell beginning a table row) label that row; they head no columns."""
+        right = max(b.x1 for b in row)
+        top, bottom = min(b.top for b in row), max(b.bottom for b in row)
+        return any(o.kind == "item" and o.x0 > right and overlap(o.top, o.bottom, top, bottom) > S.touch_pt
+                   for o in self.by_page[row[0].page])
+
     def _column_row_labels(self, band: list[Block], column: "Column", end: int) -> bool:
         """Does a band's column head row labels (bold or turned labels with bullets to their right, on the
         band's page)?"""
@@ -272,7 +308,7 @@ class Geometry:
         items = [b for b in self.blocks[self.order[id(band[0])] + 1:end] if b.kind == "item" and b.page == band[0].page]
         return any(b.kind == "label" and b.page == band[0].page and b.top > bottom and column.holds(b)
                    and (b.rotated or b.bold) and id(b) not in self.wide
-                   and any(i.x0 > b.x1 and overlap(i.top, i.bottom + 2, b.top, b.bottom) > 0 for i in items)
+                   and any(i.x0 > b.x1 and overlap(i.top, i.bottom + S.near_pt, b.top, b.bottom) > 0 for i in items)
                    for b in self.blocks[self.order[id(band[0])] + 1:end])
 
     def _column_items(self, band: list[Block], column: "Column", end: int) -> list[Block]:
@@ -299,15 +335,20 @@ class Geometry:
         columns = []
         for i, stack in enumerate(stacks):
             x0, x1 = min(b.x0 for b in stack), max(b.x1 for b in stack)
+            stated = {b.cell for b in stack}
+            if len(stated) == 1 and None not in stated:  # the cell the format states
+                box = stack[0].cell.box
+                columns.append(Column(sorted(stack, key=lambda b: b.top), box[0], box[2]))
+                continue
             cell = self._header_cell(stack, band)
             if cell is not None:  # a shaded header cell (not the badge around a big letter inside it)
                 columns.append(Column(sorted(stack, key=lambda b: b.top), cell.x0, cell.x1))
                 continue
             before = max(b.x1 for b in stacks[i - 1]) if i else None
             after = min(b.x0 for b in stacks[i + 1]) if i + 1 < len(stacks) else None
-            left = [x for x in rules if (before is None or x >= before - 1) and x <= x0 + 1]
-            right = [x for x in rules if x >= x1 - 1 and (after is None or x <= after + 1)]
-            lo = max(left) if left else ((before + x0) / 2 if before is not None else x0 - 14)
+            left = [x for x in rules if (before is None or x >= before - S.touch_pt) and x <= x0 + S.touch_pt]
+            right = [x for x in rules if x >= x1 - S.touch_pt and (after is None or x <= after + S.touch_pt)]
+            lo = max(left) if left else ((before + x0) / 2 if before is not None else x0 - S.column_lead_pt)
             hi = min(right) if right else ((x1 + after) / 2 if after is not None else page.width)
             columns.append(Column(sorted(stack, key=lambda b: b.top), lo, hi))
         return columns
@@ -316,8 +357,8 @@ class Geometry:
         """The largest shaded area holding a header column's labels and no other label of its band."""
         others = [b for b in band if b not in stack]
         fills = [f for f in self.pages[stack[0].page].fills
-                 if all(f.x0 - 1 <= b.x0 and b.x1 <= f.x1 + 1 and f.top - 1 <= b.top and b.bottom <= f.bottom + 1
-                        for b in stack)
+                 if all(f.x0 - S.touch_pt <= b.x0 and b.x1 <= f.x1 + S.touch_pt and f.top - S.touch_pt <= b.top
+                        and b.bottom <= f.bottom + S.touch_pt for b in stack)
                  and not any(f.x0 <= (b.x0 + b.x1) / 2 <= f.x1 and f.top <= (b.top + b.bottom) / 2 <= f.bottom
                              for b in others)]
         return max(fills, key=lambda f: f.width, default=None)
@@ -328,9 +369,9 @@ class Geometry:
         """The first block under `b` whose horizontal extent overlaps it, on the same page."""
         best = None
         for o in self.by_page[b.page]:
-            if o is b or o.rotated or o.top < b.bottom - 1:
+            if o is b or o.rotated or o.top < b.bottom - S.touch_pt:
                 continue
-            if overlap(b.x0, b.x1, o.x0 - 12, o.x1) > 0 and (best is None or o.top < best.top):
+            if overlap(b.x0, b.x1, o.x0 - S.column_reach_pt, o.x1) > 0 and (best is None or o.top < best.top):
                 best = o
         return best
 
@@ -345,8 +386,9 @@ class Geometry:
         """Top and bottom of the ruled cell holding `b`: nearest horizontal rules crossing its column."""
         page = self.pages[b.page]
         mid = (b.x0 + b.x1) / 2
-        above = [r.top for r in page.hrules if r.x0 - 1 <= mid <= r.x1 + 1 and r.bottom <= b.top + 1]
-        below = [r.top for r in page.hrules if r.x0 - 1 <= mid <= r.x1 + 1 and r.top >= b.bottom - 1]
+        t = S.touch_pt
+        above = [r.top for r in page.hrules if r.x0 - t <= mid <= r.x1 + t and r.bottom <= b.top + t]
+        below = [r.top for r in page.hrules if r.x0 - t <= mid <= r.x1 + t and r.top >= b.bottom - t]
         return (max(above) if above else None, min(below) if below else None)
 
     def row_labels(self, item: Block, skip: set[int], floor: float = 0.0) -> list[Block]:
@@ -357,17 +399,18 @@ class Geometry:
         page_blocks = [b for b in self.by_page[item.page] if b.top >= floor]
         wide_tops = [o.top for o in page_blocks if self.is_wide(o)]
         for lab in page_blocks:
-            if lab.kind != "label" or lab.x1 > item.x0 - 4 or self.is_wide(lab) or id(lab) in skip:
+            if lab.kind != "label" or lab.x1 > item.x0 - S.row_label_gap_pt or self.is_wide(lab) or id(lab) in skip:
                 continue
             if not (lab.rotated or self.is_heading_like(lab)) or self.heads_items(lab):
                 continue
             top, bottom = self._row_span(lab, page_blocks, item.x0, wide_tops)
-            if top - 1 <= item.top < bottom:
+            if top - S.touch_pt <= item.top < bottom:
                 found.append(lab)
         # one label per column of labels: where two rows seem to hold the item (a page-wide rule above them),
         # the row whose label starts last above the item does
         chosen: list[Block] = []
-        for lab in sorted(found, key=lambda b: (b.top > item.top + 1, -b.top if b.top <= item.top + 1 else b.top)):
+        above = item.top + S.touch_pt
+        for lab in sorted(found, key=lambda b: (b.top > above, -b.top if b.top <= above else b.top)):
             if not any(overlap(lab.x0, lab.x1, o.x0, o.x1) > 0 and lab.rotated == o.rotated for o in chosen):
                 chosen.append(lab)
         return sorted(chosen, key=lambda b: -b.x1)
@@ -376,33 +419,37 @@ class Geometry:
         """Top and bottom of the table row a label names: its ruled cell, cut at the next label in its column
         (or a heading across the page), since a page's header and footer rules do not make the whole page one
         cell. A rotated label is centred in its merged cell: without rules, its row reaches half way to the
-        neighbouring labels (or up to the heading above)."""
+        neighbouring labels (or up to the heading above). A cell the format states is the label's row."""
+        if lab.cell is not None:
+            return lab.cell.box[1], lab.cell.box[3]
         column = [o for o in page_blocks if o.kind == "label" and o is not lab and o.x1 <= right
                   and overlap(lab.x0, lab.x1, o.x0, o.x1) > 0]
         cell = self._cell_fill(lab, column)
         if cell is not None:
             return cell.top, cell.bottom
         top, bottom = self.rule_bounds(lab)
-        after = [o.top for o in column if o.top > lab.top + 1]
+        edge = lab.top + S.touch_pt  # a label starting below this is further down its column
+        after = [o.top for o in column if o.top > edge]
         cut = min(after + [t for t in wide_tops if t > lab.top], default=self.pages[lab.page].height)
         if lab.rotated:
-            before = [o.bottom for o in column if o.bottom <= lab.top + 1 and o.rotated]
-            heads = [o.bottom for o in page_blocks if self.is_wide(o) and o.bottom <= lab.top + 1]
+            before = [o.bottom for o in column if o.bottom <= edge and o.rotated]
+            heads = [o.bottom for o in page_blocks if self.is_wide(o) and o.bottom <= edge]
             if top is None:
                 top = max([(b + lab.top) / 2 for b in before] + heads, default=0.0)
-            after_rotated = [o.top for o in column if o.top > lab.top + 1 and o.rotated]
+            after_rotated = [o.top for o in column if o.top > edge and o.rotated]
             cut = min([cut] + [(lab.bottom + t) / 2 for t in after_rotated])
         elif top is None:
-            top = lab.top - 0.8 * lab.size
+            top = lab.top - S.row_label_rise_em * lab.size
         return top, min(bottom, cut) if bottom is not None else cut
 
     def _cell_fill(self, lab: Block, column: list[Block]):
         """The shaded cell around a label: the smallest fill holding it and no other label of its column. A turned
         label may run out of its narrow cell sideways (a writer that cannot turn the text prints it across): its
         cell is the one its start stands in."""
-        right = lab.x0 + 1 if lab.rotated else lab.x1
+        t = S.touch_pt
+        right = lab.x0 + t if lab.rotated else lab.x1
         fills = [f for f in self.pages[lab.page].fills
-                 if f.x0 - 1 <= lab.x0 and right <= f.x1 + 1 and f.top - 1 <= lab.top and lab.bottom <= f.bottom + 1
+                 if f.x0 - t <= lab.x0 and right <= f.x1 + t and f.top - t <= lab.top and lab.bottom <= f.bottom + t
                  and not any(f.top <= (o.top + o.bottom) / 2 <= f.bottom for o in column)]
         return min(fills, key=lambda f: f.width * f.height, default=None)
 
@@ -411,30 +458,38 @@ class Geometry:
         above `floor`."""
         best = None
         for o in self.by_page[item.page]:
-            if o.kind != "label" or o.rotated or o.bottom > item.top + 1 or id(o) in skip or o.top < floor:
+            if o.kind != "label" or o.rotated or o.bottom > item.top + S.touch_pt or id(o) in skip or o.top < floor:
                 continue
             if not self.is_wide(o) and not self.is_heading_like(o):
                 continue  # plain text in a column (a description cell) heads nothing
-            if not self.is_wide(o) and (x_overlap(item, o, 14) <= 0 or o.x1 <= item.x0 - 4):
+            if not self.is_wide(o) and (x_overlap(item, o, S.column_lead_pt) <= 0
+                                        or o.x1 <= item.x0 - S.row_label_gap_pt):
                 continue  # another column, or a row label
             if best is None or o.bottom > best.bottom:
                 best = o
         return best
 
     def rule_between(self, upper: Block, item: Block) -> bool:
-        """Is there a cell boundary between a label and an item below it: a rule, or the top of a shaded cell
-        that holds the item and not the label?"""
+        """Is there a cell boundary between a label and an item below it: they stand in different cells the format
+        states, or a table the format states stands between them; or a rule, or the top of a shaded cell that
+        holds the item and not the label?"""
+        if upper.cell is not None or item.cell is not None:
+            return upper.cell != item.cell
+        if self.stated_cells:
+            return any(b.cell is not None and upper.bottom <= b.top and b.bottom <= item.top
+                       for b in self.by_page[item.page])
         page = self.pages[item.page]
-        mid = item.x0 + 2
-        if any(r.x0 - 1 <= mid <= r.x1 + 1 and upper.bottom - 1 <= r.top <= item.top - 0.5 for r in page.hrules):
+        mid, t = item.x0 + S.near_pt, S.touch_pt
+        if any(r.x0 - t <= mid <= r.x1 + t and upper.bottom - t <= r.top <= item.top - S.hairline_pt
+               for r in page.hrules):
             return True
         cell = self._fill_at(item)
-        return cell is not None and upper.bottom - 1 <= cell.top and self._fill_at(upper) is not cell
+        return cell is not None and upper.bottom - t <= cell.top and self._fill_at(upper) is not cell
 
     def colour_left_of(self, item: Block, x0: float, x1: float) -> tuple | None:
         """The colour of the shaded cell in the column x0..x1 beside an item (a table's first column)."""
-        fills = [f for f in self.pages[item.page].fills if overlap(f.x0, f.x1, x0, x1) > 0 and f.x1 <= item.x0 + 1
-                 and f.top - 1 <= item.top <= f.bottom]
+        fills = [f for f in self.pages[item.page].fills if overlap(f.x0, f.x1, x0, x1) > 0
+                 and f.x1 <= item.x0 + S.touch_pt and f.top - S.touch_pt <= item.top <= f.bottom]
         cell = min(fills, key=lambda f: f.width * f.height, default=None)
         return tuple(round(c, 2) for c in cell.color) if cell is not None and cell.color else None
 
@@ -452,11 +507,11 @@ class Geometry:
         region_bottom = min((o.top for o in page if self.is_wide(o) and o.top > item.top), default=float("inf"))
         left = [o for o in page
                 if o.kind == "label" and self.is_heading_like(o) and not self.is_wide(o) and id(o) not in skip
-                and region_top <= o.top < region_bottom and o.x1 <= item.x0 - 4 and self.heads_items(o)]
+                and region_top <= o.top < region_bottom and o.x1 <= item.x0 - S.row_label_gap_pt and self.heads_items(o)]
         if not left:
             return None
         column_x = max(o.x0 for o in left)
-        return max((o for o in left if abs(o.x0 - column_x) <= 3), key=lambda o: o.top)
+        return max((o for o in left if abs(o.x0 - column_x) <= S.label_centre_pt), key=lambda o: o.top)
 
     def orphan_heading(self, item: Block, skip: set[int], placed: set[int] | dict) -> Block | None:
         """A column heading left at the foot of the page before, under that page's last bullet (a page break
@@ -469,6 +524,7 @@ class Geometry:
             return None
         last_item = max(o.bottom for o in items)
         below = [o for o in page if o.kind == "label" and not o.rotated and id(o) not in skip and o.top > last_item
-                 and self.is_heading_like(o) and not self.is_wide(o) and x_overlap(item, o, 14) > 0
-                 and o.x1 > item.x0 - 4]
+                 and self.is_heading_like(o) and not self.is_wide(o) and x_overlap(item, o, S.column_lead_pt) > 0
+                 and o.x1 > item.x0 - S.row_label_gap_pt]
+
         return max(below, key=lambda o: o.top, default=None)

@@ -16,7 +16,10 @@ from pathlib import Path
 
 import lxml.html
 
-from .content import Cell, Para, Run, Table
+from ..runner_limits import Limits
+from .content import Cell, Para, Run, Table, read_structured
+from .model import DocumentModel
+from .pdf import is_white
 
 DROP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe", "svg",
         "canvas", "select", "input", "textarea", "object", "embed", "head", "title", "meta", "link"}
@@ -29,6 +32,11 @@ BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "arti
 HEADING_SIZES = {"h1": 2.0, "h2": 1.5, "h3": 1.25, "h4": 1.1, "h5": 1.0, "h6": 0.9}
 BOLD_TAGS = {"b", "strong", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dt"}
 BASE_SIZE = 12.0
+
+
+def read_model(path: Path, hints: dict, limits: Limits) -> DocumentModel:
+    """The web page as the document model (model.py)."""
+    return read_structured("html", read_html, path, hints, limits)
 
 
 def read_html(path: Path) -> list[Para | Table]:
@@ -189,7 +197,7 @@ def _colour(value: str) -> tuple:
         return ()
     hexa = m.group(1) if len(m.group(1)) == 6 else "".join(c * 2 for c in m.group(1))
     rgb = tuple(int(hexa[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    return () if min(rgb) > 0.985 else rgb
+    return () if is_white(rgb) else rgb
 
 
 class _Reader:

@@ -18,6 +18,7 @@ from ..runner_limits import Limits
 from .crosscheck import crosscheck, summary
 from .document import read_document
 from .preflight import check_document
+from .settings import overridden, resolve
 
 LEVEL_COLOURS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
                  (227, 119, 194), (23, 190, 207)]
@@ -126,26 +127,30 @@ def _with_legend(page, levels: list[dict]):
     return canvas
 
 
-def _inspect_in_worker(path: str, out_dir: str, pages: list[list[int]] | None, hints: dict, limits: Limits) -> dict:
+def _inspect_in_worker(path: str, out_dir: str, pages: list[list[int]] | None, hints: dict, limits: Limits,
+                      overrides: dict) -> dict:
     try:
         check_document(Path(path), limits)  # the extract stage's checks first: a hostile file is refused the same way
-        return inspect_document(Path(path), Path(out_dir), pages, hints)
+        with overridden(overrides):
+            return inspect_document(Path(path), Path(out_dir), pages, hints)
     except DocumentError as exc:
         return {"document": Path(path).name, "error": str(exc), "reason": exc.reason}
 
 
 def run_inspect(document: Path, raw_docs: Path, out_dir: Path | None = None, pages: list[list[int]] | None = None,
-                limits: Limits | None = None) -> dict:
+                limits: Limits | None = None, settings: dict | None = None) -> dict:
     """Inspect a document (a path, or a file name in `raw_docs`) with its manifest hints, in a worker process under
     the extract stage's limits; PNGs go to `out_dir` (default: inspect/<document stem>/ here). Raises
-    FileNotFoundError for a missing document; a document that cannot be read comes back as {"error": ...}."""
+    FileNotFoundError for a missing document, ValueError for a bad `settings` override (see settings.py); a
+    document that cannot be read comes back as {"error": ...}."""
+    overrides = resolve(settings or {})
     path = Path(document) if Path(document).is_file() else Path(raw_docs) / Path(document).name
     if not path.is_file():
         raise FileNotFoundError(f"{document}: no such PDF (here or in {raw_docs})")
     limits = limits or Limits()
     entry = load_manifest(path.parent).get(path.name, {}) if (path.parent / MANIFEST_NAME).is_file() else {}
     out_dir = Path(out_dir or Path("inspect") / path.stem).resolve()
-    outcome = run_isolated([(path.name, (str(path), str(out_dir), pages, entry.get("hints") or {}, limits))],
+    outcome = run_isolated([(path.name, (str(path), str(out_dir), pages, entry.get("hints") or {}, limits, overrides))],
                            _inspect_in_worker, jobs=1, timeout_s=limits.timeout_s,
                            memory_mb=limits.memory_mb)[path.name]
     if outcome.status != "done":

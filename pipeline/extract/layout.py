@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from .bullets import clean_text, glyph_kind, join_lines, split_leading_glyph
 from .pdf import Box, Page, Word
+from .settings import SETTINGS as S
 
 
 @dataclass
@@ -44,7 +46,8 @@ class Fragment:
     @property
     def bold(self) -> bool:  # judged on the words with letters; a line of "&" alone by its own weight
         letters = [w for w in self.words if any(ch.isalpha() for ch in w.text)] or self.words
-        return bool(letters) and sum(len(w.text) for w in letters if w.bold) >= 0.6 * sum(len(w.text) for w in letters)
+        return bool(letters) and (sum(len(w.text) for w in letters if w.bold)
+                                  >= S.bold_share * sum(len(w.text) for w in letters))
 
     @property
     def italic(self) -> bool:
@@ -84,6 +87,7 @@ class Block:
 
     _box: tuple = field(default=(0, 0, 0, 0), repr=False)
     locator: str = ""         # Word and web-page readers: where the block is in the source (no page geometry)
+    cell: Any = None          # model.CellRef: the table cell the format states (Word and web tables), if any
 
     @property
     def size(self) -> float:
@@ -141,13 +145,13 @@ def _in_table_rows(frags: list[Fragment], edges: list[float]) -> set[int]:
     lines stacked under or over them in the same column (a repeated header whose long labels wrap is not
     furniture, although its second line may hold only one or two of them), never across a rule or the top of a
     shaded cell (`edges`: a running header printed just above the table is not one of its rows)."""
-    bands = Counter(round(f.top / 3) for f in frags)
-    inside = {id(f) for f in frags if bands[round(f.top / 3)] >= 3}
+    bands = Counter(round(f.top / S.table_row_band_pt) for f in frags)
+    inside = {id(f) for f in frags if bands[round(f.top / S.table_row_band_pt)] >= S.table_row_fragments}
 
     def stacked(f: Fragment, g: Fragment) -> bool:
         upper, lower = (f, g) if f.top < g.top else (g, f)
-        return (abs(g.top - f.top) <= 1.6 * (f.bottom - f.top) and min(f.x1, g.x1) > max(f.x0, g.x0)
-                and not any(upper.bottom - 1 <= y <= lower.top + 1 for y in edges))
+        return (abs(g.top - f.top) <= S.stacked_line_reach * (f.bottom - f.top) and min(f.x1, g.x1) > max(f.x0, g.x0)
+                and not any(upper.bottom - S.touch_pt <= y <= lower.top + S.touch_pt for y in edges))
 
     grew = True
     while grew:
@@ -159,39 +163,37 @@ def _in_table_rows(frags: list[Fragment], edges: list[float]) -> set[int]:
     return inside
 
 
-# Running headers and footers sit in the page's top and bottom margins: above this share of the page height, or
-# below that one; plain text no bigger than the body's may sit lower in a deep margin (a landscape page's inch-wide
-# margin is 12% of it), where a heading at the top of each page would not be furniture.
-HEADER_BAND, FOOTER_BAND = 0.075, 0.92
-DEEP_HEADER_BAND, DEEP_FOOTER_BAND = 0.12, 0.9
-
 
 def furniture_keys(pages: list[list[Fragment]], sheets: list[Page]) -> set[tuple[str, int]]:
     """Text repeated at the same height on many pages (running headers, footers, page numbers), never a table
-    row such as a header repeated at the top of each page."""
+    row such as a header repeated at the top of each page. Headers and footers sit in the page's top and bottom
+    margins; plain text no bigger than the body's may sit lower in a deep margin, where a heading at the top of
+    each page would not be furniture."""
     counts: Counter = Counter()
     sizes = Counter(round(f.size, 1) for frags in pages for f in frags)
-    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    body = sizes.most_common(1)[0][0] if sizes else S.body_size_pt
 
     def in_margin(f: Fragment, height: float) -> bool:
-        if f.top < height * HEADER_BAND or f.bottom > height * FOOTER_BAND:
+        if f.top < height * S.header_band_share or f.bottom > height * S.footer_band_share:
             return True
         plain = not f.bold and f.size <= body + 0.1
-        return plain and (f.top < height * DEEP_HEADER_BAND or f.bottom > height * DEEP_FOOTER_BAND)
+        return plain and (f.top < height * S.deep_header_band_share or f.bottom > height * S.deep_footer_band_share)
 
     for frags, sheet in zip(pages, sheets):
         height = sheet.height
-        near = [f for f in frags if f.top < height * DEEP_HEADER_BAND + 40 or f.bottom > height * DEEP_FOOTER_BAND - 40]
+        reach = S.furniture_search_pt
+        near = [f for f in frags if f.top < height * S.deep_header_band_share + reach
+                or f.bottom > height * S.deep_footer_band_share - reach]
         in_rows = _in_table_rows(near, [r.top for r in sheet.hrules] + [f.top for f in sheet.fills])
         edges = [f for f in near if in_margin(f, height)]
-        counts.update({(_furniture_key(f), round(f.top / 6)) for f in edges if id(f) not in in_rows})
-    need = max(2, int(len(pages) * 0.4))
+        counts.update({(_furniture_key(f), round(f.top / S.furniture_height_pt)) for f in edges if id(f) not in in_rows})
+    need = max(S.furniture_min_pages, int(len(pages) * S.furniture_page_share))
     return {key for key, n in counts.items() if n >= need}
 
 
 def is_furniture(frag: Fragment, keys: set[tuple[str, int]]) -> bool:
     key = _furniture_key(frag)
-    band = round(frag.top / 6)
+    band = round(frag.top / S.furniture_height_pt)
     return any((key, b) in keys for b in (band - 1, band, band + 1))
 
 
@@ -204,7 +206,8 @@ def _rows(words: list[Word]) -> list[list[Word]]:
         for row in reversed(rows[-6:]):
             r_top = min(x.top for x in row)
             r_bot = max(x.bottom for x in row)
-            if r_top - 0.5 < mid < r_bot + 0.5 and abs(row[0].size - w.size) < 4 and abs(row[0].top - w.top) < 0.6 * w.size:
+            if (r_top - S.hairline_pt < mid < r_bot + S.hairline_pt and abs(row[0].size - w.size) < S.line_size_gap_pt
+                    and abs(row[0].top - w.top) < S.line_top_em * w.size):
                 row.append(w)
                 break
         else:
@@ -217,7 +220,7 @@ def _rehome_strays(rows: list[list[Word]]) -> list[list[Word]]:
     baseline belongs to the line of the words just beside it, if one is closer: a bullet glyph whose own
     column's text starts a little lower than a neighbouring column's line."""
     def near(row: list[Word], w: Word) -> list[Word]:
-        return [o for o in row if o is not w and min(abs(o.x0 - w.x1), abs(w.x0 - o.x1)) <= 3 * w.size]
+        return [o for o in row if o is not w and min(abs(o.x0 - w.x1), abs(w.x0 - o.x1)) <= S.stray_reach_em * w.size]
 
     def offset(row: list[Word], w: Word, among: list[Word]) -> float:
         return min((abs(o.top - w.top) for o in among if o is not w), default=float("inf"))
@@ -225,7 +228,7 @@ def _rehome_strays(rows: list[list[Word]]) -> list[list[Word]]:
     for row in rows:
         for w in [w for w in row if len(row) > 1 and not near(row, w)]:
             here = offset(row, w, row)
-            if here < 0.2 * w.size:
+            if here < S.stray_offset_em * w.size:
                 continue
             best = min((r for r in rows if r is not row and near(r, w) and offset(r, w, near(r, w)) < here),
                        key=lambda r: offset(r, w, near(r, w)), default=None)
@@ -238,16 +241,17 @@ def _rehome_strays(rows: list[list[Word]]) -> list[list[Word]]:
 
 def _crosses_rule(a: Word, b: Word, vrules: list[Box]) -> bool:
     top, bottom = min(a.top, b.top), max(a.bottom, b.bottom)
-    return any(a.x1 - 1 <= r.x0 <= b.x0 + 1 and r.top <= bottom - 2 and r.bottom >= top + 2 for r in vrules)
+    return any(a.x1 - S.touch_pt <= r.x0 <= b.x0 + S.touch_pt and r.top <= bottom - S.near_pt
+               and r.bottom >= top + S.near_pt for r in vrules)
 
 
 def _column_starts(rows: list[list[Word]]) -> set[int]:
     starts: Counter = Counter()
     for row in rows:
         for i, w in enumerate(row):
-            if i == 0 or w.x0 - row[i - 1].x1 > 2.5:
+            if i == 0 or w.x0 - row[i - 1].x1 > S.indent_pt:
                 starts[round(w.x0)] += 1
-    return {x for x, n in starts.items() if n >= 3}
+    return {x for x, n in starts.items() if n >= S.column_start_lines}
 
 
 def _is_column_start(x: float, starts: set[int]) -> bool:
@@ -266,10 +270,10 @@ def _gutter(rows: list[list[Word]], row: list[Word], left: float, right: float, 
     than a wide gap; a wide space inside one justified line has its neighbours' words running across it.)"""
     top = min(w.top for w in row)
     for other in rows:
-        if other is row or not 0 < abs(min(w.top for w in other) - top) <= 2 * size:
+        if other is row or not 0 < abs(min(w.top for w in other) - top) <= S.gutter_lines_em * size:
             continue
-        if (any(w.x1 <= left + 1 for w in other) and any(w.x0 >= right - 1 for w in other)
-                and not any(w.x0 < right - 1 and w.x1 > left + 1 for w in other)):
+        if (any(w.x1 <= left + S.touch_pt for w in other) and any(w.x0 >= right - S.touch_pt for w in other)
+                and not any(w.x0 < right - S.touch_pt and w.x1 > left + S.touch_pt for w in other)):
             return True
     return False
 
@@ -285,13 +289,14 @@ def fragments(page: Page) -> list[Fragment]:
         for prev, w in zip(row, row[1:]):
             gap = w.x0 - prev.x1 - 2 * tracking
             size = max(prev.size, w.size)
-            if len(current) == 1 and glyph_kind(prev.text, prev.font) == "mark" and gap <= 2.5 * w.size:
+            if len(current) == 1 and glyph_kind(prev.text, prev.font) == "mark" and gap <= S.bullet_mark_gap_em * w.size:
                 split = False  # a bullet mark stays with its text
             else:
-                split = (gap > 1.6 * size or _crosses_rule(prev, w, page.vrules)
-                         or (gap > 0.45 * size and _is_column_start(w.x0, starts)
+                split = (gap > S.wide_gap_em * size or _crosses_rule(prev, w, page.vrules)
+                         or (gap > S.column_start_gap_em * size and _is_column_start(w.x0, starts)
                              and not glyph_kind(prev.text, prev.font))
-                         or (gap > 0.8 * size and _worded(current) and _gutter(rows, row, prev.x1, w.x0, size)))
+                         or (gap > S.gutter_gap_em * size and _worded(current)
+                             and _gutter(rows, row, prev.x1, w.x0, size)))
             if split:
                 out.append(Fragment(current, page.number))
                 current = [w]
@@ -308,7 +313,7 @@ def _mark_bullet(frag: Fragment, page: Page) -> None:
     kind = glyph_kind(first.text, first.font)
     if kind and len(frag.words) > 1:
         gap = frag.words[1].x0 - first.x1
-        if kind == "mark" or gap > 0.45 * first.size:
+        if kind == "mark" or gap > S.bullet_gap_em * first.size:
             frag.bullet = first.text
             frag.words = frag.words[1:]
             return
@@ -320,8 +325,9 @@ def _mark_bullet(frag: Fragment, page: Page) -> None:
         return
     mid = (first.top + first.bottom) / 2
     for s in page.shapes:
-        if 1 <= first.x0 - s.x1 <= 3 * first.size and s.top - 1 <= mid <= s.bottom + 1 + first.size * 0.3 \
-                and not _in_badge(s, page, first):
+        if (S.touch_pt <= first.x0 - s.x1 <= S.shape_bullet_reach_em * first.size
+                and s.top - S.touch_pt <= mid <= s.bottom + S.touch_pt + first.size * S.shape_bullet_drop_em
+                and not _in_badge(s, page, first)):
             frag.bullet = "shape"
             return
 
@@ -329,15 +335,16 @@ def _mark_bullet(frag: Fragment, page: Page) -> None:
 def _in_badge(shape: Box, page: Page, text: Word) -> bool:
     """Is a painted mark part of an icon: drawn inside a small shaded box or disc (a badge) that ends before
     the text? A bullet stands on the text's own background."""
-    return any(f.x0 - 0.5 <= shape.x0 and shape.x1 <= f.x1 + 0.5 and f.top - 0.5 <= shape.top
-               and shape.bottom <= f.bottom + 0.5 and f.x1 < text.x0 and max(f.width, f.height) <= 4 * text.size
-               for f in page.fills)
+    slack = S.hairline_pt
+    return any(f.x0 - slack <= shape.x0 and shape.x1 <= f.x1 + slack and f.top - slack <= shape.top
+               and shape.bottom <= f.bottom + slack and f.x1 < text.x0
+               and max(f.width, f.height) <= S.badge_max_em * text.size for f in page.fills)
 
 
 # --- blocks ----------------------------------------------------------------------------------------------
 
 def _same_style(a: Fragment, b: Fragment) -> bool:
-    return a.bold == b.bold and abs(a.size - b.size) < 0.25  # wrapped lines of one label share one size
+    return a.bold == b.bold and abs(a.size - b.size) < S.same_size_pt  # wrapped lines of one label share one size
 
 
 def _continues(item_last: Fragment, text_x0: float, frag: Fragment) -> bool:
@@ -346,14 +353,15 @@ def _continues(item_last: Fragment, text_x0: float, frag: Fragment) -> bool:
     if frag.bullet:
         return False
     gap = frag.top - item_last.bottom
-    reach = (2.2 if frag.text[:1].islower() else 0.9) * item_last.size
-    return (abs(frag.x0 - text_x0) <= 2.5 and -1 <= gap <= reach
-            and abs(frag.size - item_last.size) < 0.6 and frag.bold == item_last.bold)
+    reach = (S.item_reach_lower_em if frag.text[:1].islower() else S.item_reach_em) * item_last.size
+    return (abs(frag.x0 - text_x0) <= S.indent_pt and -S.touch_pt <= gap <= reach
+            and abs(frag.size - item_last.size) < S.item_size_pt and frag.bold == item_last.bold)
 
 
 def _rule_between(upper: Fragment, lower: Fragment, hrules: list[Box]) -> bool:
     x0, x1 = max(upper.x0, lower.x0), min(upper.x1, lower.x1)
-    return any(r.x0 <= x1 and r.x1 >= x0 and upper.bottom - 1 <= r.top <= lower.top + 1 for r in hrules)
+    return any(r.x0 <= x1 and r.x1 >= x0 and upper.bottom - S.touch_pt <= r.top <= lower.top + S.touch_pt
+               for r in hrules)
 
 
 def _caps(frag: Fragment) -> bool:
@@ -365,8 +373,9 @@ def _label_continues(last: Fragment, frag: Fragment) -> bool:
     if frag.bullet or not _same_style(last, frag) or (_caps(last) and not _caps(frag)):
         return False
     gap = frag.top - last.bottom
-    aligned = abs(frag.x0 - last.x0) <= 2.5 or abs((frag.x0 + frag.x1) / 2 - (last.x0 + last.x1) / 2) <= 3
-    return aligned and -1 <= gap <= 0.8 * last.size and frag.x0 < last.x1 and last.x0 < frag.x1
+    aligned = (abs(frag.x0 - last.x0) <= S.indent_pt
+               or abs((frag.x0 + frag.x1) / 2 - (last.x0 + last.x1) / 2) <= S.label_centre_pt)
+    return aligned and -S.touch_pt <= gap <= S.label_reach_em * last.size and frag.x0 < last.x1 and last.x0 < frag.x1
 
 
 def _sharing_a_line(frags: list[Fragment]) -> set[int]:
@@ -374,9 +383,9 @@ def _sharing_a_line(frags: list[Fragment]) -> set[int]:
     out: set[int] = set()
     for i, f in enumerate(frags):
         for o in frags[i + 1:]:
-            if o.top >= f.bottom - 1:
+            if o.top >= f.bottom - S.touch_pt:
                 break  # sorted by top: nothing further down reaches f
-            if min(f.bottom, o.bottom) - max(f.top, o.top) > 1:
+            if min(f.bottom, o.bottom) - max(f.top, o.top) > S.touch_pt:
                 out.update((id(f), id(o)))
     return out
 
@@ -397,15 +406,17 @@ def blocks(frags: list[Fragment], hrules: list[Box]) -> list[Block]:
             if used[j]:
                 continue
             cand = frags[j]
-            if cand.top - lines[-1].bottom > 2.5 * lines[-1].size:
+            if cand.top - lines[-1].bottom > S.block_break_em * lines[-1].size:
                 break
             ok = _continues(lines[-1], text_x0, cand) if frag.bullet else _label_continues(lines[-1], cand)
-            if not ok and frag.bullet and cand.top > lines[-1].bottom - 1 and min(cand.x1, lines[-1].x1) > max(
+            if not ok and frag.bullet and cand.top > lines[-1].bottom - S.touch_pt and min(cand.x1, lines[-1].x1) > max(
                     cand.x0, lines[-1].x0):
+
                 break  # something else stands under the bullet's last line: the bullet ends there
             if ok and frag.bullet == "" and id(cand) in crowded and id(lines[-1]) not in crowded:
                 ok = False  # a full-width heading is not continued by one cell of a row
             if ok and not _rule_between(lines[-1], cand, hrules):
+
                 used[j] = True
                 lines.append(cand)
         out.append(Block("item" if frag.bullet else "label", lines, frag.page))

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 
-# Colours closer to white than this (0..1 per channel) are not shading.
-_WHITE = 0.985
+from .settings import SETTINGS as S
 
 
 @dataclass
@@ -94,7 +93,7 @@ def _colour(obj, key: str = "non_stroking_color") -> tuple:
 
 
 def is_white(col: tuple) -> bool:
-    return not col or min(col) >= _WHITE
+    return not col or min(col) >= S.white_share
 
 
 def _flipped(c: dict) -> bool:
@@ -110,10 +109,6 @@ def _upright_words(page) -> list[Word]:
     return _join_letter_spaced([Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w["fontname"].split("+")[-1],
                                      round(w["size"], 1), _colour(w["chars"][0]) if w.get("chars") else ())
                                 for w in words])
-
-
-_TRACKED_GAP = 0.9    # single letters closer than this many ems on one line may be one letter-spaced run
-_WORD_SPACE = 0.25    # in such a run, a gap wider than the letters' own gap by this many ems is a word space
 
 
 def _join_letter_spaced(words: list[Word]) -> list[Word]:
@@ -135,7 +130,7 @@ def _join_letter_spaced(words: list[Word]) -> list[Word]:
             letter_gap = sorted(gaps)[len(gaps) // 2] if len(gaps) >= 3 else min(gaps)
             word = [run[0]]
             for gap, w in zip(gaps, run[1:]):
-                if gap > letter_gap + _WORD_SPACE * w.size:
+                if gap > letter_gap + S.tracked_word_space_em * w.size:
                     out.append(joined(word))
                     word = []
                 word.append(w)
@@ -146,7 +141,7 @@ def _join_letter_spaced(words: list[Word]) -> list[Word]:
 
     for w in words:
         if len(w.text) == 1 and run and abs(w.top - run[-1].top) < 0.3 * w.size \
-                and 0 <= w.x0 - run[-1].x1 < _TRACKED_GAP * w.size and w.font == run[-1].font:
+                and 0 <= w.x0 - run[-1].x1 < S.tracked_letter_gap_em * w.size and w.font == run[-1].font:
             run.append(w)
             continue
         flush()

@@ -17,13 +17,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .evidence import KEYWORD, NAMED, Evidence, in_sequence, names_a_grouping, names_a_scheme, ordinal, shading
+from .evidence import Evidence, in_sequence, names_a_grouping, names_a_scheme, ordinal, shading
 from .geometry import Column, Geometry, Style
 from .layout import Block
-from .vocabulary import LevelVocabulary, level_key
+from .settings import SETTINGS as S
+from .vocabulary import KEYWORD, NAMED, LevelVocabulary, level_key
 
-MIN_LEVELS, MAX_LEVELS = 1, 6  # threshold documents tabulate 2 to 6 levels (DESIGN.md); one per document at least
-EMPTY_SECTION_COST = 0.05       # a section with no bullets inside a run of level sections
 _SPLIT = re.compile(r"\s+[—–\-|]\s+|:\s+")
 
 
@@ -58,9 +57,9 @@ class Reading:
 
 def _score(reading: Reading, n_items: int, prefer: str | None) -> Reading:
     reading.coverage = len(reading.level_of) / n_items if n_items else 0.0
-    reading.score = reading.evidence.score() + 0.5 * reading.coverage
+    reading.score = reading.evidence.score() + S.coverage_weight * reading.coverage
     if prefer == reading.kind:
-        reading.score += 0.5  # the analyst's layout hint
+        reading.score += S.layout_hint_bonus  # the analyst's layout hint
     return reading
 
 
@@ -70,7 +69,7 @@ def candidates(geo: Geometry, vocab: LevelVocabulary | None = None, prefer: str 
     reading (the manifest's layout hint)."""
     vocab = vocab or LevelVocabulary()
     found = [reading for strategy in STRATEGIES for reading in strategy(geo, vocab)]
-    found = [_score(r, len(geo.items), prefer) for r in found if MIN_LEVELS <= len(r.order) <= MAX_LEVELS]
+    found = [_score(r, len(geo.items), prefer) for r in found if S.min_levels <= len(r.order) <= S.max_levels]
     # on a tie, the more prominent heading class (a sub-heading class may repeat the level as its prefix)
     return sorted(found, key=lambda r: (-round(r.score, 2), bool(r.rest_of),
                                         tuple(-x for x in geo.prominence(r.style)) if r.style else (0, 0),
@@ -127,7 +126,7 @@ def _section_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
         texts = [_heading_text(h) for h in members]
         shared = _shared_prefixes(texts)
         distinct = {level_key(p) for p in shared if p}
-        combined = len(distinct) >= 2 and sum(p is not None for p in shared) >= max(2, 0.6 * len(members))
+        combined = len(distinct) >= 2 and sum(p is not None for p in shared) >= max(2, S.shared_prefix_share * len(members))
         if combined and _prefixes_head_elsewhere(geo, style, shared):
             continue  # a sub-heading class repeating the level's heading as its prefix
         if combined:
@@ -264,14 +263,15 @@ def _best_run(geo: Geometry, sections: list[_Section], style: Style) -> tuple[li
             sec = sections[hi]
             if sec.key not in keys:
                 keys.append(sec.key)
-            if len(keys) > MAX_LEVELS:
+            if len(keys) > S.max_levels:
                 break
             if not sec.items:
                 continue
             run = [s for s in sections[lo:hi + 1] if s.items]
             evidence = _run_evidence(run, title)
             empties = hi + 1 - lo - len(run)
-            value = evidence.score() + 0.5 * sum(s.items for s in run) / n_items - EMPTY_SECTION_COST * empties
+            value = (evidence.score() + S.coverage_weight * sum(s.items for s in run) / n_items
+                     - S.empty_section_cost * empties)
             rank = (evidence.sufficient(len(keys)), round(value, 4))
             if best_key is None or rank > best_key:
                 best, best_key, span = (run, evidence), rank, (lo, hi)
@@ -356,12 +356,8 @@ def _column_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
         return []
     texts = [tuple(level_key(c.text) for c in geo.band_columns(band)) for band in geo.bands]
     repeated = {t for t in texts if texts.count(t) > 1}
-    level_bands = []
-    for band, text in zip(geo.bands, texts):
-        columns = geo.band_columns(band)
-        likeness = [vocab.likeness(c.text) for c in columns]
-        if text in repeated or sum(likeness) / len(likeness) >= 0.3:
-            level_bands.append(band)
+    level_bands = [band for band, text in zip(geo.bands, texts)
+                   if text in repeated or _may_head_levels(geo, vocab, band)]
     if not level_bands:
         return []
     reading = Reading("columns", "", [], {}, {}, bands=level_bands)
@@ -402,13 +398,43 @@ def _column_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
     if not reading.order:
         return []
     reading.evidence = _column_evidence(geo, vocab, reading, any(t in repeated for t in texts))
-    repeated_note = ", repeated" if any(t in repeated for t in texts) else ""
+    repeated_note = (", repeated" if any(t in repeated for t in texts)
+                     else "; the same rows under each" if reading.evidence.parallel >= S.strong_share else "")
     reading.containers = (f"header columns ({len(level_bands)} header row{'s' if len(level_bands) > 1 else ''}"
                           f"{repeated_note})")
     return [reading]
 
 
+def _shared_rows(geo: Geometry, reading: Reading) -> float:
+    """Share of level columns whose bullets stand in at least two of the rows (by their row labels) another
+    level column fills too: the same grouping repeated inside each level, as a matrix's domain rows are."""
+    rows: dict[str, set[str]] = defaultdict(set)
+    skip = set(reading.carriers)
+    for item in geo.items:
+        key = reading.level_of.get(id(item))
+        labels = geo.row_labels(item, skip) if key is not None else []
+        if labels:
+            rows[key].add(level_key(labels[0].text))
+    sets = [rows[k] for k in reading.order]
+    shared = [any(len(s & o) >= 2 for j, o in enumerate(sets) if j != i) for i, s in enumerate(sets)]
+    return sum(shared) / len(shared) if len(shared) >= 2 else 0.0
+
+
+def _may_head_levels(geo: Geometry, vocab: LevelVocabulary, band: list[Block]) -> bool:
+    """Could a header row printed once head the levels: its columns read as levels, or it looks like a level
+    scheme's header (a colour per column, or a title naming a level scheme over it)? Whether it does is for the
+    reading's evidence to say."""
+    columns = geo.band_columns(band)
+    likeness = [vocab.likeness(c.text) for c in columns]
+    if sum(likeness) / len(likeness) >= S.level_band_likeness:
+        return True
+    keys = column_keys(columns)
+    return (shading(keys, [geo.colour_of(c.labels[0]) for c in columns]) >= S.strong_share
+            or names_a_scheme(_title_before(geo, band[0])))
+
+
 def _column_evidence(geo: Geometry, vocab: LevelVocabulary, reading: Reading, repeated: bool) -> Evidence:
+
     """The evidence that header columns are levels: every printing of each column's header counts."""
     heads: list[tuple[str, Column]] = []
     for band in reading.bands:
@@ -421,7 +447,8 @@ def _column_evidence(geo: Geometry, vocab: LevelVocabulary, reading: Reading, re
     n = len(firsts)
     return Evidence(
         words=sum(vocab.likeness(lv.raw) for lv in firsts) / n,
-        parallel=float(repeated),
+        parallel=1.0 if repeated else _shared_rows(geo, reading),
+
         shading=shading([k for k, _ in heads], [geo.colour_of(c.labels[0]) for _, c in heads]),
         ordinal=float(in_sequence([ordinal(lv.raw) for lv in firsts])),
         described=sum(bool(geo.description_of(lv.block, True, header_ids)) for lv in firsts) / n,
@@ -494,14 +521,15 @@ def _row_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
     first_cell: dict[int, Block] = {}
     for item, (data_x0, _, _) in tables:
         labels = geo.row_labels(item, set())
-        if labels and labels[-1].x1 <= data_x0 + 2:
+        if labels and labels[-1].x1 <= data_x0 + S.near_pt:
             first_cell[id(item)] = labels[-1]
     if not first_cell:
         return []
     carriers = list({id(b): b for b in first_cell.values()}.values())
     carriers.sort(key=lambda b: geo.order[id(b)])
     keys = {id(b): level_key(b.text) for b in carriers}
-    if len(set(keys.values())) > MAX_LEVELS:
+    if len(set(keys.values())) > S.max_levels:
+
         return []
     column = (min(b.x0 for b in carriers), max(b.x1 for b in carriers))
     colours = {id(b): geo.colour_of(b) for b in carriers}

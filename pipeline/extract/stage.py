@@ -26,14 +26,15 @@ from pathlib import Path
 from typing import Any
 
 import pipeline
-from pipeline import csvfile
 from pipeline.errors import REASONS, DocumentError, printable, reason_text
 from pipeline.extract.formats import sniff
+from pipeline.extract import settings as extraction_settings
 from pipeline.extract.preflight import Limits, check_file, check_kind, check_pdf, classify
-from pipeline.extract.structure import LOW_CONFIDENCE
+from pipeline.extract.settings import SETTINGS
 from pipeline.manifest import MANIFEST_NAME, Document, inventory, sha256_file
 from pipeline.runner import Outcome, run_isolated
 from pipeline.runner_files import atomic_write_json, atomic_write_text, dump_json, folder_lock, remove_stale_tmp
+from pipeline.tables import TableFile
 
 INTERIM_DIR = "interim"
 CACHE_DIR = Path(".cache") / "extract"
@@ -75,9 +76,12 @@ class DocResult:
 
 
 def run_extract(raw_docs: Path, out: Path, *, jobs: int = 2, use_cache: bool = True, progress: bool = True,
-                limits: Limits | None = None) -> dict[str, Any]:
-    """Extract every PDF in `raw_docs` into `out`; returns the run summary (see summarise)."""
+                limits: Limits | None = None, settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Extract every PDF in `raw_docs` into `out`; returns the run summary (see summarise). `settings`:
+    overrides of extraction settings (pipeline/extract/settings.py) for an experiment; ValueError for an unknown
+    name or a value that is not a number."""
     raw_docs, out, limits = Path(raw_docs), Path(out), limits or Limits()
+    overrides = extraction_settings.resolve(settings or {})
     started, clock = datetime.now(timezone.utc), time.monotonic()
     found = inventory(raw_docs)  # raises ManifestError for an untrustworthy manifest
     for warning in found.warnings:
@@ -87,7 +91,7 @@ def run_extract(raw_docs: Path, out: Path, *, jobs: int = 2, use_cache: bool = T
 
     warm_up()  # the theme tagger that judges bullets without level words, built once for every worker
 
-    version = code_version()
+    version = code_version(overrides)
     with folder_lock(out):
         interim, cache = out / INTERIM_DIR, out / CACHE_DIR
         for folder in (interim, cache):
@@ -106,7 +110,8 @@ def run_extract(raw_docs: Path, out: Path, *, jobs: int = 2, use_cache: bool = T
             bar.advance(result)
 
         try:
-            run_isolated([(r.doc.file, (str(r.doc.path), limits, r.doc.hints)) for r in todo], _extract_in_worker,
+            run_isolated([(r.doc.file, (str(r.doc.path), limits, r.doc.hints, overrides)) for r in todo],
+                         _extract_in_worker,
                          jobs=jobs, timeout_s=limits.timeout_s, memory_mb=limits.memory_mb,
                          on_done=done, on_tick=bar.refresh)
         finally:
@@ -160,13 +165,14 @@ def _prepare(results: list[DocResult], raw_docs: Path, cache: Path | None, versi
     return todo
 
 
-def _extract_in_worker(path: str, limits: Limits, hints: dict) -> dict:
-    """Runs in the worker process: open-time checks, then the extractor."""
+def _extract_in_worker(path: str, limits: Limits, hints: dict, overrides: dict) -> dict:
+    """Runs in the worker process: open-time checks, then the extractor (under the settings' overrides)."""
     import pipeline.extract as extract
 
     try:
         info = check_pdf(Path(path), limits) if sniff(Path(path)) == "pdf" else None
-        record = extract.extract_document(Path(path), hints, limits)
+        with extraction_settings.overridden(overrides):
+            record = extract.extract_document(Path(path), hints, limits)
     except MemoryError:
         raise
     except Exception as exc:
@@ -276,32 +282,20 @@ INTERIM_COLUMNS = ("document", "framework", "page", "bbox_x0", "bbox_top", "bbox
 
 
 def write_interim_table(records: list[dict], path: Path) -> None:
-    """The interim indicators of all documents as one CSV, for a look before normalising."""
+    """The interim indicators of all documents as one CSV, for a look before normalising (by the table contract,
+    pipeline/tables.py: floats to 2 decimals)."""
     rows = []
     for record in sorted(records, key=lambda r: r["document"]):
         for item in sorted(record["indicators"], key=lambda i: i.get("seq", 0)):
-            bbox = list(item.get("bbox") or [None] * 4)[:4]
-            rows.append([record["document"], record["framework"], _cell(item.get("page")),
-                         *(_cell(v) for v in bbox), _cell(item.get("locator")), _cell(item.get("seq")),
-                         _cell(item.get("level_label")), _cell(item.get("level_rank")), _cell(item.get("area")),
-                         _cell(item.get("domain")), _cell(item.get("text"))])
-    atomic_write_text(path, csvfile.csv_text(INTERIM_COLUMNS, rows))
+            bbox = dict(zip(INTERIM_COLUMNS[3:7], item.get("bbox") or ()))
+            rows.append({**item, **bbox, "document": record["document"], "framework": record["framework"]})
+    TableFile.of(INTERIM_COLUMNS).write(path, rows, with_json=False)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return str(value)
-
-
-def code_version() -> str:
-    """Hash of the extraction code, its vocabularies and the package version: a change to any of them
-    invalidates the cache."""
-    digest = hashlib.sha256(pipeline.__version__.encode())
+def code_version(overrides: dict[str, Any] | None = None) -> str:
+    """Hash of the extraction code, its vocabularies, the package version and any settings overrides: a change
+    to any of them invalidates the cache."""
+    digest = hashlib.sha256(pipeline.__version__.encode() + extraction_settings.fingerprint(overrides or {}).encode())
     package = Path(pipeline.__file__).parent
     # extraction reads the vocabularies (pipeline/vocab over the crosswalks and themes)
     sources = [package / "errors.py", *sorted((package / "extract").rglob("*")), *sorted((package / "vocab").rglob("*")),
@@ -373,7 +367,7 @@ def summarise(results: list[DocResult], warnings: list[str], seconds: float) -> 
         "failures": [{"document": r.doc.file, "status": r.status, "reason": r.reason, "message": r.message}
                      for r in results if r.status != "ok"],
         "low_confidence": [{"document": r.doc.file, **r.record["structure"]} for r in results
-                           if r.record and (r.record.get("structure") or {}).get("confidence", 1) < LOW_CONFIDENCE],
+                           if r.record and (r.record.get("structure") or {}).get("confidence", 1) < SETTINGS.low_confidence],
         "warnings": list(warnings), "cached": sum(r.cached for r in results), "seconds": round(seconds, 2),
     }
 

@@ -23,13 +23,14 @@ from ..vocab.domains import load_domain_crosswalk
 from .geometry import Geometry
 from .layout import Block
 from .pdf import Page
-from .evidence import MIN_WORDS, needs_share, printed_number
+from .evidence import needs_share, printed_number
 from .readings import Reading, candidates, sufficient
+from .settings import SETTINGS as S
 from .vocabulary import LevelVocabulary, strip_continued, strip_numbering
 
 _SEPARATORS = " :-–—|"
-LOW_CONFIDENCE = 0.6  # below this, a document's reading is named with a warning
-FEW_INDICATORS = 10
+# Weights of the structural evidence in a reading's confidence (level words count alone, see _confidence).
+CONFIDENCE_WEIGHTS = {"parallel": 0.5, "shading": 0.4, "ordinal": 0.3, "titled": 0.3, "needs": 0.2}
 # the manifest's `layout:` hint -> the kind of reading it implies
 LAYOUT_KINDS = {"level_grid": "sections", "level_tables": "sections", "list": "sections",
                 "matrix": "columns", "domain_sections": "columns", "transposed": "rows"}
@@ -74,7 +75,7 @@ def read_structure(pages: list[Page], blocks: list[Block], hints: dict | None = 
     _apply_grouping_hint(rows, hints.get("grouping"))
     structure.labels = _label_roles(geo, best, rows)
     structure.reading = f"{best.describe()}, {_grouping_words(rows)}"
-    if structure.confidence < LOW_CONFIDENCE:
+    if structure.confidence < S.low_confidence:
         structure.warnings.append(f"low structure confidence {structure.confidence:.2f}: read as {structure.reading}"
                                   + (f"; next best: {structure.alternatives[0]}" if structure.alternatives else ""))
     return structure
@@ -86,7 +87,7 @@ def _usable(geo: Geometry, reading: Reading) -> bool:
     ev = reading.evidence
     if not sufficient(reading):
         return False
-    if ev.words >= MIN_WORDS:
+    if ev.words >= S.min_words:
         return True
     placed = [b.text for b in geo.items if id(b) in reading.level_of]
     ev.needs = needs_share(placed)
@@ -156,15 +157,16 @@ def _confidence(best: Reading, others: list[Reading]) -> float:
     """0-1. Level labels that read as levels carry most of it (numbered or listed names 1.0, keyword-only names
     0.4, none 0), and structure the rest: containers that repeat one another's inner headings, a colour per
     level, numbering in order, a levels title, bullets that read as needs; fewer than half the bullets placed, another reading nearly as
-    good with other levels, or fewer than ten indicators lower it. Below LOW_CONFIDENCE: check the document."""
+    good with other levels, or too few indicators lower it. Below settings' low_confidence: check the document."""
     ev = best.evidence
-    structure = min(1.0, 0.5 * ev.parallel + 0.4 * ev.shading + 0.3 * ev.ordinal + 0.3 * ev.titled
-                    + 0.2 * (ev.needs or 0.0))
-    value = (0.55 + 0.45 * max(ev.words, structure)) * min(1.0, 0.5 + best.coverage) + (0.1 if ev.parallel >= 0.5 else 0)
-    if others and best.score - others[0].score < 0.15 and set(others[0].order) != set(best.order):
-        value *= 0.75
-    if len(best.level_of) < FEW_INDICATORS:  # threshold documents tabulate 10 to 300+ indicators
-        value *= 0.7
+    structure = min(1.0, sum(weight * (getattr(ev, name) or 0.0) for name, weight in CONFIDENCE_WEIGHTS.items()))
+    value = ((0.55 + 0.45 * max(ev.words, structure)) * min(1.0, 0.5 + best.coverage)
+             + (0.1 if ev.parallel >= S.strong_share else 0))
+    if others and best.score - others[0].score < S.close_call_margin and set(others[0].order) != set(best.order):
+        value *= S.close_call_penalty
+    if len(best.level_of) < S.few_indicators:  # threshold documents tabulate 10 to 300+ indicators
+        value *= S.few_indicators_penalty
+
     return round(min(1.0, value), 2)
 
 

@@ -57,11 +57,16 @@ def level_key(label: str) -> str:
     return label_key(strip_continued(label))
 
 
+# How much a label reads as a level's name (level_likeness), grade by grade.
+NUMBERED = 1.0        # level numbering: 'Level 2', 'Tier Three', 'Early help (level 2)', 'Level of need:'
+NAMED = 0.9           # a level name the crosswalk lists
+WEAKLY_NUMBERED = 0.5  # weak numbering: 'Step 2'
+KEYWORD = 0.4         # a name with a level keyword only (domain headings such as 'Care and protection' have them)
+
+
 @lru_cache(maxsize=4096)
 def level_likeness(label: str) -> float:
-    """1.0 for level numbering ('Level 2', 'Tier Three', 'Early help (level 2)', 'Level of need:'), 0.9 for a
-    level name the crosswalk lists, 0.5 for weak numbering ('Step 2'), 0.4 for a name with a level keyword (domain
-    headings such as 'Care and protection' have them too), else 0."""
+    """The label's grade (NUMBERED, NAMED, WEAKLY_NUMBERED, KEYWORD), else 0."""
     cw = load_level_crosswalk()
     key = label_key(strip_continued(label))
     if not key:
@@ -71,14 +76,14 @@ def level_likeness(label: str) -> float:
     for prefix in cw.prefixes:
         pattern = rf"(?:^|\b){re.escape(prefix)} (?:{numbers})\b" if prefix != "level of need" else r"^level of need\b"
         if re.search(pattern, key):
-            best = max(best, 0.5 if prefix in _WEAK_PREFIXES else 1.0)
-    if best == 1.0:
+            best = max(best, WEAKLY_NUMBERED if prefix in _WEAK_PREFIXES else NUMBERED)
+    if best == NUMBERED:
         return best
     name = label_key(strip_numbering(strip_continued(label)))
     if name in cw.labels:
-        return max(best, 0.9)
+        return max(best, NAMED)
     level, _, _ = cw.by_name(name)
-    return max(best, 0.4) if level is not None else best
+    return max(best, KEYWORD) if level is not None else best
 
 
 class LevelVocabulary:
@@ -96,6 +101,7 @@ class LevelVocabulary:
 
     def likeness(self, label: str) -> float:
         if any(self.matches(label, hint) for hint in self.hinted):
-            return 1.0
+            return NUMBERED
+
         return level_likeness(label)
 

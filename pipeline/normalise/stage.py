@@ -1,7 +1,8 @@
 """The normalise stage: OUT/interim/*.json (+ raw_docs/corrections.yaml) -> OUT/normalised/.
 
-Writes indicators.csv/.json (one row per indicator, COLUMNS in order), levels.csv, themes.csv (the theme
-vocabulary) and report.json/.md.
+Writes indicators.csv/.json (one row per indicator, COLUMNS in order: the published indicators table's columns in
+pipeline/data/schemas/tables.yaml), levels.csv, themes.csv (the theme vocabulary), documents.csv and
+report.json/.md, all by the table contract (pipeline/tables.py).
 Deterministic: the same inputs give byte-identical files.
 """
 
@@ -13,22 +14,16 @@ import re
 from pathlib import Path
 
 from pipeline.runner_files import atomic_write_text
+from pipeline.schema import load_specs
+from pipeline.tables import TableFile
 
 from .annotate import get_annotator
 from .corrections import apply_field_corrections, load_corrections
 from pipeline.vocab.levels import map_levels
 from .report import build_report, report_json, report_markdown
-from .tables import write_table
 from pipeline.vocab.text import clean_text
 
-COLUMNS = [
-    "indicator_id", "framework", "document", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "locator", "seq",
-    "level_label", "level_rank", "canonical_level", "area", "domain", "canonical_area", "canonical_dimensions",
-    "dimensions_inferred", "text", "text_normalised", "themes", "protective_themes", "severity", "frequency",
-    "age_condition", "corrections",
-    # additions after the contract's columns
-    "early_help_groups", "level_mapping", "area_mapping", "domain_mapping",
-]
+COLUMNS = load_specs()["indicators"].columns
 LEVEL_COLUMNS = ["framework", "document", "level_rank", "level_label", "canonical_level", "description",
                  "mapping", "mapping_detail"]
 DOCUMENT_COLUMNS = ["framework", "document", "published", "levels", "indicators"]
@@ -168,6 +163,11 @@ def document_rows(docs: list[dict], rows: list[dict]) -> list[dict]:
                   key=lambda r: (r["framework"], r["document"]))
 
 
+def write_table(path: Path, columns: list[str], rows: list[dict], *, with_json: bool = False) -> None:
+    """A normalised table by the table contract: whole numbers as integers, others to 2 decimals."""
+    TableFile.of(columns, trim=True).write(path, rows, with_json=with_json)
+
+
 def run_normalise(raw_docs: Path, out: Path) -> dict:
     """Normalise every interim document under OUT/interim and write OUT/normalised/. Returns a summary."""
     raw_docs, out = Path(raw_docs), Path(out)
@@ -184,10 +184,10 @@ def run_normalise(raw_docs: Path, out: Path) -> dict:
     report = build_report(rows, level_maps, docs, outcome.as_dict(), skipped,
                           [g.id for g in annotator.vocab.groups])
     target = out / "normalised"
-    write_table(target / "indicators", COLUMNS, rows)
-    write_table(target / "levels", LEVEL_COLUMNS, level_rows(docs, level_maps), with_json=False)
-    write_table(target / "themes", THEME_COLUMNS, theme_rows(annotator.vocab), with_json=False)
-    write_table(target / "documents", DOCUMENT_COLUMNS, document_rows(docs, rows), with_json=False)
+    write_table(target / "indicators.csv", COLUMNS, rows, with_json=True)
+    write_table(target / "levels.csv", LEVEL_COLUMNS, level_rows(docs, level_maps))
+    write_table(target / "themes.csv", THEME_COLUMNS, theme_rows(annotator.vocab))
+    write_table(target / "documents.csv", DOCUMENT_COLUMNS, document_rows(docs, rows))
     atomic_write_text(target / "report.json", report_json(report))
     atomic_write_text(target / "report.md", report_markdown(report))
     return {**report["totals"], "output": str(target)}

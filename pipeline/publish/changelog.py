@@ -12,7 +12,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from pipeline.csvfile import read_rows
+from pipeline.tables import read_table
 
 # table -> the columns that identify a row (per framework counts are reported for these)
 KEYED = {"documents": ("document",), "levels": ("document", "level_rank"), "indicators": ("indicator_id",)}
@@ -40,7 +40,7 @@ def read_previous(previous: Path | None) -> list[dict]:
 def _rows(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         return []
-    return read_rows(path)[1]
+    return read_table(path)[1]
 
 
 def diff_table(old: list[dict], new: list[dict], key: tuple[str, ...]) -> dict[str, dict[str, int]]:

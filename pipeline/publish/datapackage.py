@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pipeline.publish.spec import SCHEMA_DIR, TREE_LEAF_COLUMNS, TREE_SUFFIX, Field, TableSpec, load_dataset, load_specs
 from pipeline.publish.sqlite import METADATA_NAME, SQLITE_NAME
+from pipeline.schema import SCHEMA_DIR, TREE_LEAF_COLUMNS, TREE_SUFFIX, Field, TableSpec, load_dataset, load_specs
 
 JSON_SCHEMA_DIR = SCHEMA_DIR / "json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline import csvfile
 from pipeline.manifest import load_manifest
+from pipeline.tables import TableFile, read_table
 from pipeline.vocab import THEMES_FILE
 from pipeline.yaml_files import load_yaml
 
@@ -51,7 +51,7 @@ class Inputs:
 
 def read_csv(path: Path) -> CsvTable:
     try:
-        columns, rows = csvfile.read_rows(path)
+        columns, rows = read_table(path)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise PublishInputError(f"{path}: cannot read as UTF-8 CSV ({exc})") from exc
     if not columns:
@@ -194,6 +194,4 @@ def without_documents(inputs: Inputs, documents: set[str], work: Path) -> Inputs
 
 
 def _write_csv(path: Path, table: CsvTable) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = csvfile.csv_text(table.columns, ([row.get(c) or "" for c in table.columns] for row in table.rows))
-    path.write_text(text, encoding="utf-8", newline="")
+    TableFile.of(table.columns).write(path, table.rows, with_json=False)

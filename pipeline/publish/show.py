@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from pipeline.csvfile import read_rows
+from pipeline.tables import read_table
 from pipeline.errors import DocumentError
 from pipeline.publish.release import Releases
 from pipeline.runner import run_isolated
@@ -33,7 +33,7 @@ def find_indicator(out: Path, indicator_id: str) -> dict:
     """The indicator's row from the published table (or the normalised one before anything is published)."""
     for path in (Path(out) / "indicators.csv", Path(out) / "normalised" / "indicators.csv"):
         if path.is_file():
-            for row in read_rows(path)[1]:
+            for row in read_table(path)[1]:
                 if row.get("indicator_id") == indicator_id:
                     return row
             raise ShowError(f"{path}: no indicator with id {indicator_id!r}")
@@ -105,26 +105,24 @@ def _checked(path: str, limits: Limits) -> tuple[str, str]:
 
 
 def _context_in_worker(path: str, locator: str, limits: Limits) -> tuple[str, bool, list[str]]:
-    """In the worker: the paragraphs around `locator` in a Word document or web page, as
-    (problem, whether the locator is not in the document, lines)."""
-    from pipeline.extract.content import Table
+    """In the worker: the blocks around `locator` in a Word document or web page (its reader's document model, in
+    reading order), as (problem, whether the locator is not in the document, lines)."""
+    from pipeline.extract.document import READERS
 
     kind, problem = _checked(path, limits)
     if problem:
         return problem, False, []
     if kind == "pdf":
         return f"{path}: is a PDF, but the indicator has no page", True, []
-    from pipeline.extract.docx_reader import read_docx
-    from pipeline.extract.html_reader import read_html
-
-    content = read_docx(Path(path)) if kind == "docx" else read_html(Path(path))
-    paras = [p for item in content
-             for p in ([p for cell in item.cells for p in cell.paras] if isinstance(item, Table) else [item])]
-    at = next((i for i, p in enumerate(paras) if p.locator == locator), None)
+    try:
+        blocks = [b for b in READERS[kind](Path(path), {}, limits).blocks if b.text]
+    except DocumentError as exc:
+        return f"{Path(path).name}: {exc}", False, []
+    at = next((i for i, b in enumerate(blocks) if b.locator == locator), None)
     if at is None:
         return f"{path}: no paragraph at {locator}", True, []
-    nearby = range(max(0, at - CONTEXT_PARAGRAPHS), min(len(paras), at + CONTEXT_PARAGRAPHS + 1))
-    return "", False, [("> " if i == at else "  ") + paras[i].text for i in nearby if paras[i].text]
+    nearby = range(max(0, at - CONTEXT_PARAGRAPHS), min(len(blocks), at + CONTEXT_PARAGRAPHS + 1))
+    return "", False, [("> " if i == at else "  ") + blocks[i].text for i in nearby]
 
 
 def _render_in_worker(pdf_path: str, page_no: int, bbox: tuple, png_path: str, resolution: int,
@@ -158,4 +156,4 @@ def _published_sha(out: Path, document: str) -> str:
     path = out / "documents.csv"
     if not path.is_file():
         return ""
-    return next((r.get("sha256", "") for r in read_rows(path)[1] if r.get("document") == document), "")
+    return next((r.get("sha256", "") for r in read_table(path)[1] if r.get("document") == document), "")

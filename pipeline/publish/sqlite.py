@@ -29,7 +29,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from pipeline.publish.spec import Field, TableSpec, load_dataset, load_specs
+from pipeline.schema import Field, TableSpec, load_dataset, load_specs
 from pipeline.vocab import LEVEL_NAMES
 
 SQLITE_NAME = "threshold.sqlite"

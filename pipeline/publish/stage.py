@@ -26,9 +26,9 @@ from pipeline.publish import changelog, datadocs, report, validate
 from pipeline.publish.datapackage import TREE_SCHEMA, descriptor, schema_text, table_json_schema, tree_json_schema
 from pipeline.publish.inputs import Inputs, load_inputs, without_documents
 from pipeline.publish.release import STAGING_PREFIX, Releases, step
-from pipeline.publish.spec import load_dataset, load_specs
 from pipeline.publish.sqlite import write_datasette_metadata, write_sqlite
 from pipeline.publish.tables import Table, build_tables, write_framework_trees, write_table
+from pipeline.schema import load_dataset, load_specs
 
 FAILED_DOCS = "failed-validation"
 

@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from pipeline import csvfile
 from pipeline.publish.inputs import CsvTable, Inputs, PublishInputError
-from pipeline.publish.spec import (TREE_LEAF_COLUMNS, Field, SpecError, TableSpec, fits, infer_field, load_specs,
-                                   tree_file_name)
+from pipeline.schema import (TREE_LEAF_COLUMNS, Field, SpecError, TableSpec, fits, infer_field, load_specs,
+                             tree_file_name)
+from pipeline.tables import LIST_SEP
 
-LIST_SEP = ";"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -257,28 +256,9 @@ def build_tables(inputs: Inputs, warnings: list[str]) -> dict[str, Table]:
 
 # ------------------------------------------------------------------------------------------------ writing
 
-def csv_text(table: Table) -> str:
-    return csvfile.csv_text(table.columns, ([f.csv(row.get(f.name)) for f in table.spec.fields]
-                                            for row in table.rows))
-
-
-def json_records(table: Table) -> list[dict]:
-    return [{f.name: f.json(row.get(f.name)) for f in table.spec.fields} for row in table.rows]
-
-
-def json_text(records: list[dict]) -> str:
-    """A JSON array with one record per line: compact, diff-friendly, deterministic."""
-    if not records:
-        return "[]\n"
-    lines = (json.dumps(r, ensure_ascii=False, allow_nan=False) for r in records)
-    return "[\n" + ",\n".join(lines) + "\n]\n"
-
-
 def write_table(folder: Path, table: Table) -> list[Path]:
-    csv_path, json_path = folder / f"{table.name}.csv", folder / f"{table.name}.json"
-    csv_path.write_text(csv_text(table), encoding="utf-8", newline="")
-    json_path.write_text(json_text(json_records(table)), encoding="utf-8", newline="")
-    return [csv_path, json_path]
+    """folder/<name>.csv and .json, by the table contract (pipeline/tables.py) with the schema's columns."""
+    return table.spec.file.write(folder / f"{table.name}.csv", table.rows)
 
 
 # ------------------------------------------------------------------------------------------------ nested

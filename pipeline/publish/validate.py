@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import csvfile
-from pipeline.publish.spec import TableSpec
+from pipeline.schema import TableSpec
+from pipeline.tables import read_table
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "data" / "expectations"
 _ID_COLUMN = re.compile(r"(^|_)indicators?(_ids?|_[ab])?($|_)")
@@ -69,7 +69,7 @@ class ValidationFailed(RuntimeError):
 
 def read_back(path: Path, spec: TableSpec) -> list[dict]:
     """The staged CSV parsed with its spec (so the gate checks the bytes that will be published)."""
-    header, rows = csvfile.read_rows(path)
+    header, rows = read_table(path)
     if header != spec.columns:
         raise ValidationFailed(f"{path}: header differs from the table schema")
     return [{f.name: f.parse(row[f.name]) for f in spec.fields} for row in rows]

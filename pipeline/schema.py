@@ -1,7 +1,8 @@
 """The published tables' specification (pipeline/data/schemas/tables.yaml) and value typing.
 
-A Field knows its type and how to turn a raw cell (text from a stage's CSV, or a Python value) into a typed
-value (int, float, bool, str, or None for empty), and how to write that value to CSV and JSON.
+A Field is a table Column (pipeline/tables.py, which writes its values to CSV and JSON) that knows its type and
+how to turn a raw cell (text from a stage's CSV, or a Python value) into a typed value (int, float, bool, str, or
+None for empty). A TableSpec's `file` is the table's file contract: its CSV and JSON are written by it.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.tables import Column, TableFile
 from pipeline.yaml_files import load_yaml
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parent / "data" / "schemas"
 TABLES_FILE = SCHEMA_DIR / "tables.yaml"
 DATASET_FILE = SCHEMA_DIR / "dataset.yaml"
 TYPES = ("string", "integer", "number", "boolean")
@@ -40,8 +42,7 @@ class SpecError(ValueError):
 
 
 @dataclass(frozen=True)
-class Field:
-    name: str
+class Field(Column):
     type: str = "string"
     description: str = ""
     required: bool = False
@@ -92,18 +93,6 @@ class Field:
                 return round(float(raw), self.decimals)
         raise SpecError(f"column {self.name}: {raw!r} is not a {self.type}")
 
-    def csv(self, value: Any) -> str:
-        if value is None:
-            return ""
-        if self.type == "boolean":
-            return "true" if value else "false"
-        if self.type == "number":
-            return f"{value:.{self.decimals}f}"
-        return str(value)
-
-    def json(self, value: Any) -> Any:
-        return value  # typed values are already JSON-ready; None -> null
-
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -122,6 +111,11 @@ class TableSpec:
     @property
     def columns(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    @property
+    def file(self) -> TableFile:
+        """How the table's CSV and JSON are written (floats to each field's decimals)."""
+        return TableFile(self.fields)
 
     def with_fields(self, fields: list[Field]) -> "TableSpec":
         names = {f.name for f in fields}
