@@ -136,6 +136,39 @@ def test_colour_named_matrix_printed_once_with_shaded_header_cells_is_read(tmp_p
         (rank, domain) for rank in (1, 2, 3) for domain in ("Health", "Learning")}
 
 
+NAMES_WITHOUT_LEVEL_WORDS = {
+    "colours": ["Green", "Yellow", "Amber", "Red"],
+    "letters": ["A", "B", "C", "D"],
+    "invented": ["Open door", "Helping hand", "Extra support", "Acting together"],
+    "sentences": ["Children whose needs are met by everyday services", "Children who need some extra help",
+                  "Children with complex and multiple needs", "Children at risk of significant harm"],
+}
+PLAIN_LAYOUTS = {  # no shading per level, no levels title: only the structure says where the levels are
+    "list": docgen.threshold_list_pdf,
+    "tables": docgen.threshold_tables_pdf,
+    "matrix": docgen.threshold_matrix_pdf,
+    "matrix printed once": lambda path, names: gen.matrix_pdf(path, [[n] for n in names],
+                                                              areas={"Child development": ["Health", "Learning"]}),
+}
+
+
+@pytest.mark.parametrize("scheme", NAMES_WITHOUT_LEVEL_WORDS)
+@pytest.mark.parametrize("layout", PLAIN_LAYOUTS)
+def test_plain_levels_without_level_words_are_read_from_the_groupings_repeated_in_each(tmp_path, layout, scheme):
+    """Headings (or columns) of one kind, each holding the same groupings (domain headings, or a matrix's rows)
+    over bullets that differ from level to level: levels, whatever they are called."""
+    names = NAMES_WITHOUT_LEVEL_WORDS[scheme]
+    record = extract_document(PLAIN_LAYOUTS[layout](tmp_path / f"{layout}-{scheme}.pdf", names))
+    assert _levels(record) == names
+    assert not {r["text"] for r in record["indicators"]} & set(docgen.INTRO_BULLETS + docgen.CONTACTS)
+
+
+def test_the_same_list_under_every_column_is_no_scale(tmp_path):
+    with pytest.raises(DocumentError) as err:
+        extract_document(gen.same_list_per_column_pdf(tmp_path / "regions.pdf"))
+    assert err.value.reason == "no_levels"
+
+
 def test_a_strategy_with_shaded_priorities_is_not_a_threshold_document(tmp_path):
     with pytest.raises(DocumentError) as err:
         extract_document(gen.strategy_pdf(tmp_path / "strategy.pdf"))

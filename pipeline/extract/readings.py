@@ -356,8 +356,9 @@ def _column_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
         return []
     texts = [tuple(level_key(c.text) for c in geo.band_columns(band)) for band in geo.bands]
     repeated = {t for t in texts if texts.count(t) > 1}
-    level_bands = [band for band, text in zip(geo.bands, texts)
-                   if text in repeated or _may_head_levels(geo, vocab, band)]
+    ends = [geo.order[id(band[0])] for band in geo.bands[1:]] + [len(geo.blocks)]
+    level_bands = [band for band, text, end in zip(geo.bands, texts, ends)
+                   if text in repeated or _may_head_levels(geo, vocab, band, end)]
     if not level_bands:
         return []
     reading = Reading("columns", "", [], {}, {}, bands=level_bands)
@@ -408,29 +409,38 @@ def _column_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
 def _shared_rows(geo: Geometry, reading: Reading) -> float:
     """Share of level columns whose bullets stand in at least two of the rows (by their row labels) another
     level column fills too: the same grouping repeated inside each level, as a matrix's domain rows are."""
-    rows: dict[str, set[str]] = defaultdict(set)
-    skip = set(reading.carriers)
+    items: dict[str, list[Block]] = defaultdict(list)
     for item in geo.items:
-        key = reading.level_of.get(id(item))
-        labels = geo.row_labels(item, skip) if key is not None else []
-        if labels:
-            rows[key].add(level_key(labels[0].text))
-    sets = [rows[k] for k in reading.order]
+        if id(item) in reading.level_of:
+            items[reading.level_of[id(item)]].append(item)
+    return _row_sharing(geo, [items[k] for k in reading.order], set(reading.carriers))
+
+
+def _row_sharing(geo: Geometry, columns: list[list[Block]], skip: set[int]) -> float:
+    """Share of the columns (their bullets) that stand in at least two rows (by row label) another column fills."""
+    sets = [{level_key(labels[0].text) for item in items if (labels := geo.row_labels(item, skip))}
+            for items in columns]
     shared = [any(len(s & o) >= 2 for j, o in enumerate(sets) if j != i) for i, s in enumerate(sets)]
     return sum(shared) / len(shared) if len(shared) >= 2 else 0.0
 
 
-def _may_head_levels(geo: Geometry, vocab: LevelVocabulary, band: list[Block]) -> bool:
+def _may_head_levels(geo: Geometry, vocab: LevelVocabulary, band: list[Block], end: int) -> bool:
     """Could a header row printed once head the levels: its columns read as levels, or it looks like a level
-    scheme's header (a colour per column, or a title naming a level scheme over it)? Whether it does is for the
-    reading's evidence to say."""
+    scheme's header (a colour per column, a title naming a level scheme over it, or columns that all fill the
+    same rows, up to block `end`)? Whether it does is for the reading's evidence to say."""
     columns = geo.band_columns(band)
     likeness = [vocab.likeness(c.text) for c in columns]
     if sum(likeness) / len(likeness) >= S.level_band_likeness:
         return True
     keys = column_keys(columns)
-    return (shading(keys, [geo.colour_of(c.labels[0]) for c in columns]) >= S.strong_share
-            or names_a_scheme(_title_before(geo, band[0])))
+    if (shading(keys, [geo.colour_of(c.labels[0]) for c in columns]) >= S.strong_share
+            or names_a_scheme(_title_before(geo, band[0]))):
+        return True
+    skip = {id(b) for b in band}
+    filled = [geo.column_items(band, column, end) for column in columns]
+    in_rows = [items for items in filled  # the columns whose bullets stand in labelled rows (the table's)
+               if any(geo.row_labels(item, skip) for item in items)]
+    return _row_sharing(geo, in_rows, skip) >= S.parallel_alone_share
 
 
 def _column_evidence(geo: Geometry, vocab: LevelVocabulary, reading: Reading, repeated: bool) -> Evidence:

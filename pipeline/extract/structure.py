@@ -84,15 +84,24 @@ def read_structure(pages: list[Page], blocks: list[Block], hints: dict | None = 
 
 def _usable(geo: Geometry, reading: Reading) -> bool:
     """Does the reading have the evidence to be the document's levels of need? Without level words, its
-    bullets must also read as needs (judged once, and only for such readings)."""
+    bullets must also read as needs (judged once, and only for such readings), and differ from level to level:
+    levels are steps of a scale, not the same list under each heading."""
     ev = reading.evidence
     if not sufficient(reading):
         return False
     if ev.words >= S.min_words:
         return True
-    placed = [b.text for b in geo.items if id(b) in reading.level_of]
-    ev.needs = needs_share(placed)
-    return sufficient(reading)
+    placed = [b for b in geo.items if id(b) in reading.level_of]
+    ev.needs = needs_share([b.text for b in placed])
+    return sufficient(reading) and _repeated_share(placed, reading.level_of) < S.repeated_bullets_share
+
+
+def _repeated_share(items: list[Block], level_of: dict[int, str]) -> float:
+    """Share of the bullets whose text stands under more than one level."""
+    levels_of_text: dict[str, set[str]] = defaultdict(set)
+    for b in items:
+        levels_of_text[_norm(b.text)].add(level_of[id(b)])
+    return sum(len(levels_of_text[_norm(b.text)]) > 1 for b in items) / len(items) if items else 0.0
 
 
 def _hint_warnings(hints: dict, vocab: LevelVocabulary, best: Reading, levels: list[dict],
