@@ -163,6 +163,59 @@ def test_plain_levels_without_level_words_are_read_from_the_groupings_repeated_i
     assert not {r["text"] for r in record["indicators"]} & set(docgen.INTRO_BULLETS + docgen.CONTACTS)
 
 
+@pytest.mark.parametrize("rotated", [False, True], ids=["horizontal", "rotated"])
+def test_plain_transposed_levels_are_read_from_rows_filling_the_same_columns(tmp_path, rotated):
+    """Levels as unshaded table rows named by invented phrases: every row fills the same domain columns."""
+    names = NAMES_WITHOUT_LEVEL_WORDS["invented"]
+    path = gen.transposed_pdf(tmp_path / "plain-rows.pdf", names, shades=["#ffffff"] * 4, rotated=rotated)
+    record = extract_document(path)
+    assert _levels(record) == names
+    assert record["structure"]["reading"].startswith("rows: 4 levels from repeated row labels")
+
+
+WEB_LEVELS = {1: {"Health": ["Good height and weight", "Developmental milestones met"],
+                  "Learning": ["Attends school regularly", "No barriers to learning"]},
+              2: {"Health": ["Missed health appointments", "Poor diet"],
+                  "Learning": ["Poor school attendance", "Some learning needs"]},
+              3: {"Health": ["Untreated chronic illness", "Self-harm"],
+                  "Learning": ["Persistent truanting", "Excluded from school"]},
+              4: {"Health": ["Serious injury not explained", "Failure to thrive"],
+                  "Learning": ["Not in any school", "Child missing education"]}}
+
+
+def _web_list(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
+def _web_page(layout: str, names: list[str]) -> str:
+    """A web page of levels with no level words and no shading: headings over repeated domain headings (list),
+    a table with a column per level (matrix), or a row per level (rows); introduction bullets before."""
+    domains = ["Health", "Learning"]
+    if layout == "list":
+        body = "".join(f"<h2>{name}</h2>" + "".join(f"<h3>{d}</h3>{_web_list(WEB_LEVELS[n][d])}" for d in domains)
+                       for n, name in enumerate(names, 1))
+    elif layout == "matrix":
+        body = ("<table><tr><th>Domain</th>" + "".join(f"<th>{n}</th>" for n in names) + "</tr>"
+                + "".join(f"<tr><th>{d}</th>" + "".join(f"<td>{_web_list(WEB_LEVELS[n][d])}</td>" for n in WEB_LEVELS)
+                          + "</tr>" for d in domains) + "</table>")
+    else:
+        body = ("<table><tr><th>Level</th>" + "".join(f"<th>{d}</th>" for d in domains) + "</tr>"
+                + "".join(f"<tr><th>{name}</th>" + "".join(f"<td>{_web_list(WEB_LEVELS[n][d])}</td>" for d in domains)
+                          + "</tr>" for n, name in enumerate(names, 1)) + "</table>")
+    return ("<!doctype html><html><body><main><h1>Guidance</h1><p>For practitioners.</p>"
+            f"{_web_list(['babies who cannot yet speak', 'disabled children'])}{body}</main></body></html>")
+
+
+@pytest.mark.parametrize("layout", ["list", "matrix", "rows"])
+def test_web_page_levels_without_level_words_are_read_from_their_structure(tmp_path, layout):
+    names = NAMES_WITHOUT_LEVEL_WORDS["invented"]
+    path = tmp_path / f"{layout}.html"
+    path.write_text(_web_page(layout, names), encoding="utf-8")
+    record = extract_document(path)
+    assert _levels(record) == names
+    assert len(record["indicators"]) == 16
+
+
 def test_the_same_list_under_every_column_is_no_scale(tmp_path):
     with pytest.raises(DocumentError) as err:
         extract_document(gen.same_list_per_column_pdf(tmp_path / "regions.pdf"))

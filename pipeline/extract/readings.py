@@ -345,8 +345,7 @@ def _shared_substructure(geo: Geometry, groups: list[list[Block]], items: dict[i
                     out.add(level_key(text))
         return out
 
-    subs = [sublabels(g) for g in groups]
-    return [any(len(s & o) >= 2 for j, o in enumerate(subs) if j != i) for i, s in enumerate(subs)]
+    return _shares_with_another([sublabels(g) for g in groups])
 
 
 # --- columns -----------------------------------------------------------------------------------------------
@@ -418,9 +417,19 @@ def _shared_rows(geo: Geometry, reading: Reading) -> float:
 
 def _row_sharing(geo: Geometry, columns: list[list[Block]], skip: set[int]) -> float:
     """Share of the columns (their bullets) that stand in at least two rows (by row label) another column fills."""
-    sets = [{level_key(labels[0].text) for item in items if (labels := geo.row_labels(item, skip))}
-            for items in columns]
-    shared = [any(len(s & o) >= 2 for j, o in enumerate(sets) if j != i) for i, s in enumerate(sets)]
+    return _sharing([{level_key(labels[0].text) for item in items if (labels := geo.row_labels(item, skip))}
+                     for items in columns])
+
+
+def _shares_with_another(groupings: list[set[str]]) -> list[bool]:
+    """For each container (its groupings: sub-headings, row labels, column heads), does it hold at least two of
+    the groupings another container holds?"""
+    return [any(len(s & o) >= 2 for j, o in enumerate(groupings) if j != i) for i, s in enumerate(groupings)]
+
+
+def _sharing(groupings: list[set[str]]) -> float:
+    """Share of the containers that hold at least two of another's groupings (0 for fewer than two)."""
+    shared = _shares_with_another(groupings)
     return sum(shared) / len(shared) if len(shared) >= 2 else 0.0
 
 
@@ -539,7 +548,6 @@ def _row_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
     carriers.sort(key=lambda b: geo.order[id(b)])
     keys = {id(b): level_key(b.text) for b in carriers}
     if len(set(keys.values())) > S.max_levels:
-
         return []
     column = (min(b.x0 for b in carriers), max(b.x1 for b in carriers))
     colours = {id(b): geo.colour_of(b) for b in carriers}
@@ -607,16 +615,20 @@ def _items_in_tables(geo: Geometry) -> list[tuple[Block, tuple[float, list[Block
 
 def _row_evidence(geo: Geometry, vocab: LevelVocabulary, reading: Reading, carriers: list[Block],
                   keys: dict[int, str], colours: dict[int, tuple | None]) -> Evidence:
-    """The evidence that row labels are levels: the same sequence of labels down several tables counts as
-    parallel containers."""
+    """The evidence that row labels are levels: the same sequence of labels down several tables, or rows that
+    all fill the same columns, count as parallel containers."""
     firsts = [reading.levels[k] for k in reading.order]
     n = len(firsts)
     rank = {k: i for i, k in enumerate(reading.order)}
     sequence = [keys[id(b)] for b in carriers if keys[id(b)] in rank]
     restarts = sum(rank[b] < rank[a] for a, b in zip(sequence, sequence[1:]))
+    heads: dict[str, set[str]] = defaultdict(set)  # the column heads each level's bullets stand under
+    for item in geo.items:
+        if id(item) in reading.heads_of and id(item) in reading.level_of:
+            heads[reading.level_of[id(item)]].add(level_key(reading.heads_of[id(item)]))
     return Evidence(
         words=sum(vocab.likeness(lv.raw) for lv in firsts) / n,
-        parallel=float(restarts >= 1 and n >= 2),
+        parallel=1.0 if restarts >= 1 and n >= 2 else _sharing([heads[k] for k in reading.order]),
         shading=shading([keys[id(b)] for b in carriers], [colours[id(b)] for b in carriers]),
         ordinal=float(in_sequence([ordinal(lv.raw) for lv in firsts])),
         described=sum(bool(geo.description_of(lv.block, True, set(reading.carriers))) for lv in firsts) / n,
