@@ -632,7 +632,7 @@ def _transposed(levels, shades=None, rotate=False, tables=1):
 def test_transposed_levels_are_the_row_labels_and_domains_the_column_heads():
     p = _transposed(["Level 1 Universal", "Level 2 Early help", "Level 3 Specialist"])
     structure = read_structure([p], read(p))
-    assert structure.reading.startswith("rows: 3 levels from row labels")
+    assert structure.reading.startswith("rows: 3 levels from repeated row labels")  # each fills the same columns
     assert [(lv["label"], lv["number"]) for lv in structure.levels] == [
         ("Universal", 1), ("Early help", 2), ("Specialist", 3)]
     # one table: its area heading, seen once before the levels, titles the table and is no area
@@ -646,9 +646,11 @@ def test_transposed_levels_are_the_row_labels_and_domains_the_column_heads():
         ("Not in any school", 3, "Specialist", "", "Education")]
 
 
-def test_colour_named_transposed_rows_in_one_plain_table_are_not_levels():
+def test_colour_named_transposed_rows_filling_the_same_columns_of_one_plain_table_are_levels():
     p = _transposed(["Green", "Amber", "Red"])
-    assert read_structure([p], read(p)).reading == "no levels of need found"
+    structure = read_structure([p], read(p))
+    assert structure.reading.startswith("rows: 3 levels from repeated row labels; no level words")
+    assert _levels(structure) == [(1, "Green"), (2, "Amber"), (3, "Red")]
 
 
 @pytest.mark.parametrize("rotate", [False, True], ids=["upright", "turned"])
