@@ -198,3 +198,19 @@ def strategy_pdf(path: Path) -> Path:
                   Paragraph("What we will do", H2), _bullets(actions[:3]),
                   Paragraph("How we will know", H2), _bullets(actions[2:])]
     return _build(path, story)
+
+
+def same_list_per_column_pdf(path: Path) -> Path:
+    """Not a threshold document: a table of the same statistics bullets for each region (columns) and category
+    (rows). Its columns fill the same rows and its bullets name needs, but nothing changes from column to column:
+    no scale."""
+    bullets = ["Referrals rose by 12% on last year", "Domestic abuse notifications doubled",
+               "Neglect remains the most common category of child protection plans", "Missing episodes fell"]
+    regions, categories = ["North", "South", "East"], ["Neglect", "Domestic abuse", "Exploitation"]
+    rows = [[Paragraph("Category", CELL_BOLD)] + [Paragraph(r, CELL_BOLD) for r in regions]]
+    rows += [[Paragraph(c, CELL_BOLD)] + [_bullets(bullets, CELL) for _ in regions] for c in categories]
+    story: list = []
+    _intro(story, "Safeguarding data by region")
+    story.append(Table(rows, style=TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                                               ("VALIGN", (0, 0), (-1, -1), "TOP")])))
+    return _build(path, story)

@@ -113,6 +113,20 @@ def test_level_numbering_is_stripped_from_labels():
     assert strip_numbering("Level 4") == "Level 4"
 
 
+def test_extraction_knows_every_number_word_and_prefix_the_level_crosswalk_lists():
+    """Numbering is read from level_crosswalk.yaml's `numbering` (roman numerals, 'seven', 'Band'), not from a
+    second list in the code."""
+    from pipeline.extract.vocabulary import numbering_only
+    from pipeline.vocab.levels import load_level_crosswalk
+
+    cw = load_level_crosswalk()
+    for word in cw.number_words:
+        for prefix in (p for p in cw.prefixes if p != "level of need"):
+            assert strip_numbering(f"{prefix.title()} {word.upper()} - Early help") == "Early help"
+            assert numbering_only(f"{prefix.title()} {word.title()}")
+    assert strip_numbering("Universal Band II") == "Universal"
+
+
 def test_bullets_painted_as_shapes_with_no_character():
     from pathlib import Path
 

@@ -136,6 +136,92 @@ def test_colour_named_matrix_printed_once_with_shaded_header_cells_is_read(tmp_p
         (rank, domain) for rank in (1, 2, 3) for domain in ("Health", "Learning")}
 
 
+NAMES_WITHOUT_LEVEL_WORDS = {
+    "colours": ["Green", "Yellow", "Amber", "Red"],
+    "letters": ["A", "B", "C", "D"],
+    "invented": ["Open door", "Helping hand", "Extra support", "Acting together"],
+    "sentences": ["Children whose needs are met by everyday services", "Children who need some extra help",
+                  "Children with complex and multiple needs", "Children at risk of significant harm"],
+}
+PLAIN_LAYOUTS = {  # no shading per level, no levels title: only the structure says where the levels are
+    "list": docgen.threshold_list_pdf,
+    "tables": docgen.threshold_tables_pdf,
+    "matrix": docgen.threshold_matrix_pdf,
+    "matrix printed once": lambda path, names: gen.matrix_pdf(path, [[n] for n in names],
+                                                              areas={"Child development": ["Health", "Learning"]}),
+}
+
+
+@pytest.mark.parametrize("scheme", NAMES_WITHOUT_LEVEL_WORDS)
+@pytest.mark.parametrize("layout", PLAIN_LAYOUTS)
+def test_plain_levels_without_level_words_are_read_from_the_groupings_repeated_in_each(tmp_path, layout, scheme):
+    """Headings (or columns) of one kind, each holding the same groupings (domain headings, or a matrix's rows)
+    over bullets that differ from level to level: levels, whatever they are called."""
+    names = NAMES_WITHOUT_LEVEL_WORDS[scheme]
+    record = extract_document(PLAIN_LAYOUTS[layout](tmp_path / f"{layout}-{scheme}.pdf", names))
+    assert _levels(record) == names
+    assert not {r["text"] for r in record["indicators"]} & set(docgen.INTRO_BULLETS + docgen.CONTACTS)
+
+
+@pytest.mark.parametrize("rotated", [False, True], ids=["horizontal", "rotated"])
+def test_plain_transposed_levels_are_read_from_rows_filling_the_same_columns(tmp_path, rotated):
+    """Levels as unshaded table rows named by invented phrases: every row fills the same domain columns."""
+    names = NAMES_WITHOUT_LEVEL_WORDS["invented"]
+    path = gen.transposed_pdf(tmp_path / "plain-rows.pdf", names, shades=["#ffffff"] * 4, rotated=rotated)
+    record = extract_document(path)
+    assert _levels(record) == names
+    assert record["structure"]["reading"].startswith("rows: 4 levels from repeated row labels")
+
+
+WEB_LEVELS = {1: {"Health": ["Good height and weight", "Developmental milestones met"],
+                  "Learning": ["Attends school regularly", "No barriers to learning"]},
+              2: {"Health": ["Missed health appointments", "Poor diet"],
+                  "Learning": ["Poor school attendance", "Some learning needs"]},
+              3: {"Health": ["Untreated chronic illness", "Self-harm"],
+                  "Learning": ["Persistent truanting", "Excluded from school"]},
+              4: {"Health": ["Serious injury not explained", "Failure to thrive"],
+                  "Learning": ["Not in any school", "Child missing education"]}}
+
+
+def _web_list(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
+def _web_page(layout: str, names: list[str]) -> str:
+    """A web page of levels with no level words and no shading: headings over repeated domain headings (list),
+    a table with a column per level (matrix), or a row per level (rows); introduction bullets before."""
+    domains = ["Health", "Learning"]
+    if layout == "list":
+        body = "".join(f"<h2>{name}</h2>" + "".join(f"<h3>{d}</h3>{_web_list(WEB_LEVELS[n][d])}" for d in domains)
+                       for n, name in enumerate(names, 1))
+    elif layout == "matrix":
+        body = ("<table><tr><th>Domain</th>" + "".join(f"<th>{n}</th>" for n in names) + "</tr>"
+                + "".join(f"<tr><th>{d}</th>" + "".join(f"<td>{_web_list(WEB_LEVELS[n][d])}</td>" for n in WEB_LEVELS)
+                          + "</tr>" for d in domains) + "</table>")
+    else:
+        body = ("<table><tr><th>Level</th>" + "".join(f"<th>{d}</th>" for d in domains) + "</tr>"
+                + "".join(f"<tr><th>{name}</th>" + "".join(f"<td>{_web_list(WEB_LEVELS[n][d])}</td>" for d in domains)
+                          + "</tr>" for n, name in enumerate(names, 1)) + "</table>")
+    return ("<!doctype html><html><body><main><h1>Guidance</h1><p>For practitioners.</p>"
+            f"{_web_list(['babies who cannot yet speak', 'disabled children'])}{body}</main></body></html>")
+
+
+@pytest.mark.parametrize("layout", ["list", "matrix", "rows"])
+def test_web_page_levels_without_level_words_are_read_from_their_structure(tmp_path, layout):
+    names = NAMES_WITHOUT_LEVEL_WORDS["invented"]
+    path = tmp_path / f"{layout}.html"
+    path.write_text(_web_page(layout, names), encoding="utf-8")
+    record = extract_document(path)
+    assert _levels(record) == names
+    assert len(record["indicators"]) == 16
+
+
+def test_the_same_list_under_every_column_is_no_scale(tmp_path):
+    with pytest.raises(DocumentError) as err:
+        extract_document(gen.same_list_per_column_pdf(tmp_path / "regions.pdf"))
+    assert err.value.reason == "no_levels"
+
+
 def test_a_strategy_with_shaded_priorities_is_not_a_threshold_document(tmp_path):
     with pytest.raises(DocumentError) as err:
         extract_document(gen.strategy_pdf(tmp_path / "strategy.pdf"))

@@ -259,7 +259,10 @@ def test_the_top_of_a_shaded_cell_holding_the_item_is_a_cell_boundary():
 # --- readings --------------------------------------------------------------------------------------------
 
 def test_evidence_without_level_words_needs_a_strong_structural_signal_and_a_second_one():
-    assert not Evidence(parallel=1.0).sufficient(3)                       # one signal
+    assert not Evidence(shading=1.0).sufficient(3)                        # one signal
+    assert not Evidence(parallel=0.75).sufficient(3)                      # one signal, not every container
+    assert Evidence(parallel=1.0).sufficient(3)                           # every container repeats the others'
+    assert not Evidence(parallel=1.0, needs=0.2).sufficient(3)            # ... but its bullets are not needs
     assert not Evidence(ordinal=1.0, described=1.0).sufficient(3)         # no strong one
     assert Evidence(parallel=1.0, ordinal=1.0).sufficient(3)
     assert Evidence(shading=1.0, titled=1.0).sufficient(3)
@@ -437,9 +440,19 @@ def test_bullets_before_the_first_level_are_not_indicators():
     assert _rank_domain(structure) == SECTION_ROWS
 
 
-def test_colour_named_sections_without_shading_are_not_levels():
-    # repeated sub-headings alone (one structural signal) do not make "Green", "Amber", "Red" levels
+def test_colour_named_sections_each_repeating_the_same_groupings_are_levels():
+    # what a person sees: three parallel sections of one heading class, each with the same sub-headings
     p = _sections(["Green", "Amber", "Red"], GROUPS)
+    structure = read_structure([p], read(p))
+    assert structure.reading.startswith("sections: 3 levels from repeated headings")
+    assert _levels(structure) == [(1, "Green"), (2, "Amber"), (3, "Red")]
+    assert _rank_domain(structure) == SECTION_ROWS
+
+
+def test_colour_named_sections_with_no_groupings_and_no_shading_are_not_levels():
+    # nothing but three headings over bullets: no structure says they are levels (a hint in the manifest does)
+    p = _sections(["Green", "Amber", "Red"], [[("", items)] for items in (["Healthy weight"], ["Poor diet"],
+                                                                          ["Untreated illness"])])
     structure = read_structure([p], read(p))
     assert structure.reading == "no levels of need found" and structure.rows == []
     assert "give its levels in the manifest" in structure.warnings[0]
@@ -619,7 +632,7 @@ def _transposed(levels, shades=None, rotate=False, tables=1):
 def test_transposed_levels_are_the_row_labels_and_domains_the_column_heads():
     p = _transposed(["Level 1 Universal", "Level 2 Early help", "Level 3 Specialist"])
     structure = read_structure([p], read(p))
-    assert structure.reading.startswith("rows: 3 levels from row labels")
+    assert structure.reading.startswith("rows: 3 levels from repeated row labels")  # each fills the same columns
     assert [(lv["label"], lv["number"]) for lv in structure.levels] == [
         ("Universal", 1), ("Early help", 2), ("Specialist", 3)]
     # one table: its area heading, seen once before the levels, titles the table and is no area
@@ -633,9 +646,11 @@ def test_transposed_levels_are_the_row_labels_and_domains_the_column_heads():
         ("Not in any school", 3, "Specialist", "", "Education")]
 
 
-def test_colour_named_transposed_rows_in_one_plain_table_are_not_levels():
+def test_colour_named_transposed_rows_filling_the_same_columns_of_one_plain_table_are_levels():
     p = _transposed(["Green", "Amber", "Red"])
-    assert read_structure([p], read(p)).reading == "no levels of need found"
+    structure = read_structure([p], read(p))
+    assert structure.reading.startswith("rows: 3 levels from repeated row labels; no level words")
+    assert _levels(structure) == [(1, "Green"), (2, "Amber"), (3, "Red")]
 
 
 @pytest.mark.parametrize("rotate", [False, True], ids=["upright", "turned"])

@@ -166,14 +166,23 @@ def test_documents_that_are_not_threshold_documents_are_named_as_such(tmp_path, 
 COLOURS = ["Green", "Amber", "Red", "Purple"]
 
 
-def test_levels_hint_reads_levels_the_vocabulary_does_not_know(tmp_path):
-    pdf = docgen.threshold_list_pdf(tmp_path / "colours.pdf", COLOURS)
+def test_colour_named_levels_are_read_from_the_groupings_repeated_under_each(tmp_path):
+    record = extract_document(docgen.threshold_list_pdf(tmp_path / "colours.pdf", COLOURS))
+    assert [lv["label"] for lv in record["levels"]] == COLOURS
+    assert "no level words" in record["structure"]["reading"]
+    texts = {r["text"]: r for r in record["indicators"]}
+    assert _context(texts["Homeless - or imminent"]) == ("Purple", "", "Family and community")
+    assert not set(texts) & set(docgen.INTRO_BULLETS + docgen.CONTACTS)
+
+
+def test_levels_hint_reads_levels_the_structure_does_not_show(tmp_path):
+    pdf = docgen.threshold_list_pdf(tmp_path / "colours.pdf", COLOURS, grouping=False)
     with pytest.raises(DocumentError, match="no levels of need found"):
-        extract_document(pdf)  # colour names say nothing of levels of need
+        extract_document(pdf)  # headings over bullets, nothing repeated, colour names that say nothing of levels
     record = extract_document(pdf, {"levels": COLOURS})
     assert [lv["label"] for lv in record["levels"]] == COLOURS and record["warnings"] == []
     texts = {r["text"]: r for r in record["indicators"]}
-    assert _context(texts["Homeless - or imminent"]) == ("Purple", "", "Family and community")
+    assert _context(texts["Homeless - or imminent"]) == ("Purple", "", "")
     assert not set(texts) & set(docgen.INTRO_BULLETS + docgen.CONTACTS)
 
 
@@ -202,7 +211,7 @@ def test_hints_reach_the_extractor_from_the_manifest_and_key_the_cache(tmp_path)
 
     raw = tmp_path / "raw"
     raw.mkdir()
-    docgen.threshold_list_pdf(raw / "colours.pdf", COLOURS)
+    docgen.threshold_list_pdf(raw / "colours.pdf", COLOURS, grouping=False)
     out = tmp_path / "out"
     assert run_extract(raw, out, jobs=1, progress=False)["failed"] == 1
     (raw / "manifest.yaml").write_text("documents:\n  - file: colours.pdf\n    framework: colours\n"

@@ -149,14 +149,17 @@ class Evidence:
     def sufficient(self, n_levels: int) -> bool:
         """Enough to call the containers levels of need: level words; or, for two or more levels, a strong
         structural signal (parallel containers, a colour per level, a scheme title) with a second signal of
-        any kind, and labels that are not mostly area or domain names. A single level must be named outright."""
+        any kind, or containers every one of which repeats the others' inner structure (what a person sees in
+        a levels document: the same groupings under each level); and labels that are not mostly area or domain
+        names. Without level words the bullets must read as needs. A single level must be named outright."""
         if n_levels == 1:
             return self.words >= NAMED
         if self.words >= S.min_words:
             return True
         present = self.structural()
         strong = {"parallel", "shading", "titled"} & set(present)
-        return (n_levels >= 2 and bool(strong) and len(present) >= 2 and self.grouping < S.strong_share
+        enough = len(present) >= 2 or self.parallel >= S.parallel_alone_share
+        return (n_levels >= 2 and bool(strong) and enough and self.grouping < S.strong_share
                 and (self.needs is None or self.needs >= S.needs_share))
 
     def summary(self, n_levels: int, containers: str) -> str:

@@ -284,7 +284,7 @@ class Geometry:
         for k, band in enumerate(out):
             end = self.order[id(out[k + 1][0])] if k + 1 < len(out) else len(self.blocks)
             columns = self.band_columns(band)
-            heading = sum(bool(self._column_items(band, column, end)) for column in columns)
+            heading = sum(bool(self.column_items(band, column, end)) for column in columns)
             # a header row repeated over several tables (or pages) heads them all, even a table with one column
             # filled, or a header printed at the foot of a page before its table starts; a table of one data
             # column has a header over its first column of row labels too
@@ -311,7 +311,7 @@ class Geometry:
                    and any(i.x0 > b.x1 and overlap(i.top, i.bottom + S.near_pt, b.top, b.bottom) > 0 for i in items)
                    for b in self.blocks[self.order[id(band[0])] + 1:end])
 
-    def _column_items(self, band: list[Block], column: "Column", end: int) -> list[Block]:
+    def column_items(self, band: list[Block], column: "Column", end: int) -> list[Block]:
         """Items in a band's column, from the band to block `end` (across pages)."""
         bottom = max(b.bottom for b in band)
         return [b for b in self.blocks[self.order[id(band[0])] + 1:end]

@@ -345,8 +345,7 @@ def _shared_substructure(geo: Geometry, groups: list[list[Block]], items: dict[i
                     out.add(level_key(text))
         return out
 
-    subs = [sublabels(g) for g in groups]
-    return [any(len(s & o) >= 2 for j, o in enumerate(subs) if j != i) for i, s in enumerate(subs)]
+    return _shares_with_another([sublabels(g) for g in groups])
 
 
 # --- columns -----------------------------------------------------------------------------------------------
@@ -356,8 +355,9 @@ def _column_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
         return []
     texts = [tuple(level_key(c.text) for c in geo.band_columns(band)) for band in geo.bands]
     repeated = {t for t in texts if texts.count(t) > 1}
-    level_bands = [band for band, text in zip(geo.bands, texts)
-                   if text in repeated or _may_head_levels(geo, vocab, band)]
+    ends = [geo.order[id(band[0])] for band in geo.bands[1:]] + [len(geo.blocks)]
+    level_bands = [band for band, text, end in zip(geo.bands, texts, ends)
+                   if text in repeated or _may_head_levels(geo, vocab, band, end)]
     if not level_bands:
         return []
     reading = Reading("columns", "", [], {}, {}, bands=level_bands)
@@ -408,29 +408,48 @@ def _column_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
 def _shared_rows(geo: Geometry, reading: Reading) -> float:
     """Share of level columns whose bullets stand in at least two of the rows (by their row labels) another
     level column fills too: the same grouping repeated inside each level, as a matrix's domain rows are."""
-    rows: dict[str, set[str]] = defaultdict(set)
-    skip = set(reading.carriers)
+    items: dict[str, list[Block]] = defaultdict(list)
     for item in geo.items:
-        key = reading.level_of.get(id(item))
-        labels = geo.row_labels(item, skip) if key is not None else []
-        if labels:
-            rows[key].add(level_key(labels[0].text))
-    sets = [rows[k] for k in reading.order]
-    shared = [any(len(s & o) >= 2 for j, o in enumerate(sets) if j != i) for i, s in enumerate(sets)]
+        if id(item) in reading.level_of:
+            items[reading.level_of[id(item)]].append(item)
+    return _row_sharing(geo, [items[k] for k in reading.order], set(reading.carriers))
+
+
+def _row_sharing(geo: Geometry, columns: list[list[Block]], skip: set[int]) -> float:
+    """Share of the columns (their bullets) that stand in at least two rows (by row label) another column fills."""
+    return _sharing([{level_key(labels[0].text) for item in items if (labels := geo.row_labels(item, skip))}
+                     for items in columns])
+
+
+def _shares_with_another(groupings: list[set[str]]) -> list[bool]:
+    """For each container (its groupings: sub-headings, row labels, column heads), does it hold at least two of
+    the groupings another container holds?"""
+    return [any(len(s & o) >= 2 for j, o in enumerate(groupings) if j != i) for i, s in enumerate(groupings)]
+
+
+def _sharing(groupings: list[set[str]]) -> float:
+    """Share of the containers that hold at least two of another's groupings (0 for fewer than two)."""
+    shared = _shares_with_another(groupings)
     return sum(shared) / len(shared) if len(shared) >= 2 else 0.0
 
 
-def _may_head_levels(geo: Geometry, vocab: LevelVocabulary, band: list[Block]) -> bool:
+def _may_head_levels(geo: Geometry, vocab: LevelVocabulary, band: list[Block], end: int) -> bool:
     """Could a header row printed once head the levels: its columns read as levels, or it looks like a level
-    scheme's header (a colour per column, or a title naming a level scheme over it)? Whether it does is for the
-    reading's evidence to say."""
+    scheme's header (a colour per column, a title naming a level scheme over it, or columns that all fill the
+    same rows, up to block `end`)? Whether it does is for the reading's evidence to say."""
     columns = geo.band_columns(band)
     likeness = [vocab.likeness(c.text) for c in columns]
     if sum(likeness) / len(likeness) >= S.level_band_likeness:
         return True
     keys = column_keys(columns)
-    return (shading(keys, [geo.colour_of(c.labels[0]) for c in columns]) >= S.strong_share
-            or names_a_scheme(_title_before(geo, band[0])))
+    if (shading(keys, [geo.colour_of(c.labels[0]) for c in columns]) >= S.strong_share
+            or names_a_scheme(_title_before(geo, band[0]))):
+        return True
+    skip = {id(b) for b in band}
+    filled = [geo.column_items(band, column, end) for column in columns]
+    in_rows = [items for items in filled  # the columns whose bullets stand in labelled rows (the table's)
+               if any(geo.row_labels(item, skip) for item in items)]
+    return _row_sharing(geo, in_rows, skip) >= S.parallel_alone_share
 
 
 def _column_evidence(geo: Geometry, vocab: LevelVocabulary, reading: Reading, repeated: bool) -> Evidence:
@@ -529,7 +548,6 @@ def _row_readings(geo: Geometry, vocab: LevelVocabulary) -> list[Reading]:
     carriers.sort(key=lambda b: geo.order[id(b)])
     keys = {id(b): level_key(b.text) for b in carriers}
     if len(set(keys.values())) > S.max_levels:
-
         return []
     column = (min(b.x0 for b in carriers), max(b.x1 for b in carriers))
     colours = {id(b): geo.colour_of(b) for b in carriers}
@@ -597,16 +615,20 @@ def _items_in_tables(geo: Geometry) -> list[tuple[Block, tuple[float, list[Block
 
 def _row_evidence(geo: Geometry, vocab: LevelVocabulary, reading: Reading, carriers: list[Block],
                   keys: dict[int, str], colours: dict[int, tuple | None]) -> Evidence:
-    """The evidence that row labels are levels: the same sequence of labels down several tables counts as
-    parallel containers."""
+    """The evidence that row labels are levels: the same sequence of labels down several tables, or rows that
+    all fill the same columns, count as parallel containers."""
     firsts = [reading.levels[k] for k in reading.order]
     n = len(firsts)
     rank = {k: i for i, k in enumerate(reading.order)}
     sequence = [keys[id(b)] for b in carriers if keys[id(b)] in rank]
     restarts = sum(rank[b] < rank[a] for a, b in zip(sequence, sequence[1:]))
+    heads: dict[str, set[str]] = defaultdict(set)  # the column heads each level's bullets stand under
+    for item in geo.items:
+        if id(item) in reading.heads_of and id(item) in reading.level_of:
+            heads[reading.level_of[id(item)]].add(level_key(reading.heads_of[id(item)]))
     return Evidence(
         words=sum(vocab.likeness(lv.raw) for lv in firsts) / n,
-        parallel=float(restarts >= 1 and n >= 2),
+        parallel=1.0 if restarts >= 1 and n >= 2 else _sharing([heads[k] for k in reading.order]),
         shading=shading([keys[id(b)] for b in carriers], [colours[id(b)] for b in carriers]),
         ordinal=float(in_sequence([ordinal(lv.raw) for lv in firsts])),
         described=sum(bool(geo.description_of(lv.block, True, set(reading.carriers))) for lv in firsts) / n,

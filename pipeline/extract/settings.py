@@ -93,8 +93,10 @@ class Settings:
     level_band_likeness: float = 0.3    # a header row whose columns read on average this much like levels heads levels
     min_words: float = 0.35             # labels reading this much like levels need no other evidence
     strong_share: float = 0.5           # a structural signal at least this strong counts as present
+    parallel_alone_share: float = 1.0   # containers this parallel (all repeat the others' groupings) need no other sign
     described_share: float = 0.75       # ... and for descriptions, this share of the levels
     needs_share: float = 0.5            # levels named without level words must hold this share of need bullets
+    repeated_bullets_share: float = 0.5  # ... and fewer than this share of bullets repeated under another level
     content_sample: int = 200           # bullets sampled (evenly) to judge what a reading's bullets are about
     # --- structure.py (confidence) -----------------------------------------------------------------------
     low_confidence: float = 0.6         # below this, a document's reading is named with a warning

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..vocab.domains import load_domain_crosswalk
 from .geometry import Geometry
@@ -83,15 +84,24 @@ def read_structure(pages: list[Page], blocks: list[Block], hints: dict | None = 
 
 def _usable(geo: Geometry, reading: Reading) -> bool:
     """Does the reading have the evidence to be the document's levels of need? Without level words, its
-    bullets must also read as needs (judged once, and only for such readings)."""
+    bullets must also read as needs (judged once, and only for such readings), and differ from level to level:
+    levels are steps of a scale, not the same list under each heading."""
     ev = reading.evidence
     if not sufficient(reading):
         return False
     if ev.words >= S.min_words:
         return True
-    placed = [b.text for b in geo.items if id(b) in reading.level_of]
-    ev.needs = needs_share(placed)
-    return sufficient(reading)
+    placed = [b for b in geo.items if id(b) in reading.level_of]
+    ev.needs = needs_share([b.text for b in placed])
+    return sufficient(reading) and _repeated_share(placed, reading.level_of) < S.repeated_bullets_share
+
+
+def _repeated_share(items: list[Block], level_of: dict[int, str]) -> float:
+    """Share of the bullets whose text stands under more than one level."""
+    levels_of_text: dict[str, set[str]] = defaultdict(set)
+    for b in items:
+        levels_of_text[_norm(b.text)].add(level_of[id(b)])
+    return sum(len(levels_of_text[_norm(b.text)]) > 1 for b in items) / len(items) if items else 0.0
 
 
 def _hint_warnings(hints: dict, vocab: LevelVocabulary, best: Reading, levels: list[dict],
@@ -177,14 +187,38 @@ def _grouping_words(rows: list[dict]) -> str:
     return ", ".join(parts)
 
 
+class _RowCarry(NamedTuple):
+    """The labels of the last table row read."""
+    domain: str | None
+    area: str | None
+    section: int
+    page: int
+
+
+class _CellCarry(NamedTuple):
+    """A column's last cell heading."""
+    heading: str
+    section: int
+    row: str | None           # the row label it stood in
+
+
+class _FlowCarry(NamedTuple):
+    """The last cell heading in column order (page, then column, then height)."""
+    page: int
+    column: int
+    top: float
+    heading: str
+    section: int
+
+
 @dataclass
 class _Carry:
     """What goes on over a page break: a table row's labels, each column's cell heading, and the last cell
     heading read in column order (text flowing from the last column of one page to the first of the next).
     Each remembers `section`, the count of headings met so far: a new heading ends what it carried."""
-    row: tuple | None = None                                 # (domain, area, section, page)
-    cells: dict[int, tuple] = field(default_factory=dict)    # column -> (heading, section, row label)
-    flow: tuple | None = None                                # (page, column, top, heading, section)
+    row: _RowCarry | None = None
+    cells: dict[int, _CellCarry] = field(default_factory=dict)  # by column (x0 in tens of points)
+    flow: _FlowCarry | None = None
 
 
 class _Groupings:
@@ -246,17 +280,17 @@ class _Groupings:
         head = self.reading.heads_of.get(id(b))  # levels as rows: the column head names a domain or an area
         if head is not None:
             domain, area = (head, area) if domain is None else (domain, area or head)
-        if carry.row and carry.row[2] == section:
+        if carry.row and carry.row.section == section:
             # a table row or merged cell continued from an earlier page keeps its labels
-            if not plain_rows and carry.row[3] < b.page:
-                domain = domain or carry.row[0]
-            area = area or carry.row[1]
+            if not plain_rows and carry.row.page < b.page:
+                domain = domain or carry.row.domain
+            area = area or carry.row.area
         if rows:
-            carry.row = (plain_rows[0].text if plain_rows else None, area, section, b.page)
+            carry.row = _RowCarry(plain_rows[0].text if plain_rows else None, area, section, b.page)
             carry.flow = None  # a table, not text flowing down columns
-        elif head is None and domain is None and carry.flow and carry.flow[4] == section and carry.flow[0] < b.page \
-                and (above is None or self.geo.is_wide(above)):
-            domain = carry.flow[3]  # text flowing on from the last column of the page before
+        elif head is None and domain is None and carry.flow and carry.flow.section == section \
+                and carry.flow.page < b.page and (above is None or self.geo.is_wide(above)):
+            domain = carry.flow.heading  # text flowing on from the last column of the page before
         return domain, area
 
     def _cell(self, b: Block, rows: list[Block], floor: float, carry: _Carry, section: int,
@@ -268,19 +302,19 @@ class _Groupings:
             return cell, above  # a table's column head is over it: nothing flows in from elsewhere
         key = round(b.x0 / 10)
         carried = carry.cells.get(key)
-        row = row or (carry.row[0] if carry.row else None)  # a row cut by the page break goes on
+        row = row or (carry.row.domain if carry.row else None)  # a row cut by the page break goes on
         orphan = self.geo.orphan_heading(b, self.skip, self.reading.level_of) if cell is None and above is None else None
         if orphan is not None:
             cell = orphan.text
-        elif cell is None and above is None and carried and carried[1] == section and row == carried[2]:
-            cell = carried[0]  # a cell heading within the same table row
+        elif cell is None and above is None and carried and carried.section == section and row == carried.row:
+            cell = carried.heading  # a cell heading within the same table row
         elif cell is None and above is None and not rows:
             cell = getattr(self.geo.previous_column_heading(b, floor, self.skip), "text", None)
         if cell is not None:
-            carry.cells[key] = (cell, section, row)
+            carry.cells[key] = _CellCarry(cell, section, row)
             position = (b.page, key, b.top)
-            if carry.flow is None or carry.flow[4] != section or carry.flow[:3] < position:
-                carry.flow = (*position, cell, section)
+            if carry.flow is None or carry.flow.section != section or carry.flow[:3] < position:
+                carry.flow = _FlowCarry(*position, cell, section)
         return cell, above
 
     def _cell_heading(self, item: Block, rows: list[Block], floor: float) -> tuple[str | None, Block | None]:

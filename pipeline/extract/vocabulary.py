@@ -13,38 +13,49 @@ from ..vocab.keys import label_key
 from ..vocab.levels import load_level_crosswalk
 
 _SEPARATORS = " :-–—|"
-_NUMBERING = re.compile(
-    r"^\s*(?:(?:level|tier|step|stage|band)\s*(?:\d+[a-z]?|one|two|three|four|five|six)\b|level of need\b|"
-    r"\d+(?:\.\d+)*[.)]?(?=\s))[\s:.)\-–—]*", re.IGNORECASE)
 _TRAILING_NUMBER = re.compile(r"\s*\(\s*\d{1,2}\s*\)\s*$")  # "Everyday (1)": the number in brackets after the name
-# level numbering after the name, as a header cell prints it on the line below ("Universal Level 1"); "Early help
-# (Level 2)" keeps its brackets, as documents print it
-_TRAILING_LEVEL = re.compile(r"(?<=\w)[\s:\-–—]+(?:level|tier)\s*(?:\d+|one|two|three|four|five|six)\s*$",
-                             re.IGNORECASE)
 _CONTINUED = re.compile(r"[\s:\-–—]*[(\[]?\s*(?:continued|cont'?d?\.?)\s*[)\]]?\s*$", re.IGNORECASE)
 # weaker than a level word: pathway steps ("Step 1") and document sections ("Stage 2") use these too
 _WEAK_PREFIXES = {"step", "stage"}
+_SCHEME_PREFIX = "level of need"  # "Level of need: Universal" names no number
 
 
-_ONLY_NUMBERING = re.compile(r"^\s*(?:(?:level|tier|band|stage|step)\s*)?(?:\d{1,2}|[a-f]|one|two|three|four|five|six)"
-                             r"\s*[.:)]?\s*$", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _numbering() -> dict[str, re.Pattern]:
+    """The numbering patterns, built from the prefixes and number words of level_crosswalk.yaml (`numbering`)."""
+    cw = load_level_crosswalk()
+    prefixes = [p for p in cw.prefixes if p != _SCHEME_PREFIX]
+    any_prefix = "|".join(map(re.escape, prefixes))
+    strong = "|".join(re.escape(p) for p in prefixes if p not in _WEAK_PREFIXES)
+    words = "|".join(sorted(map(re.escape, cw.number_words), key=len, reverse=True))
+    return {
+        # at the start: "Level 2", "Tier Three", "Level of need", or a section number ("2.", "5.1")
+        "leading": re.compile(rf"^\s*(?:(?:{any_prefix})\s*(?:\d+[a-z]?|{words})\b|{re.escape(_SCHEME_PREFIX)}\b|"
+                              rf"\d+(?:\.\d+)*[.)]?(?=\s))[\s:.)\-–—]*", re.IGNORECASE),
+        # after the name, as a header cell prints it on the line below ("Universal Level 1"); "Early help
+        # (Level 2)" keeps its brackets, as documents print it
+        "trailing": re.compile(rf"(?<=\w)[\s:\-–—]+(?:{strong})\s*(?:\d+|{words})\s*$", re.IGNORECASE),
+        # nothing but a number: "1", "A", "Level 2", "Tier Two"
+        "only": re.compile(rf"^\s*(?:(?:{any_prefix})\s*)?(?:\d{{1,2}}|[a-f]|{words})\s*[.:)]?\s*$", re.IGNORECASE),
+    }
 
 
 def numbering_only(label: str) -> bool:
     """Is the label only a level's number ("1", "A", "Level 2", "Tier Two"), with no name?"""
-    return bool(_ONLY_NUMBERING.match(label))
+    return bool(_numbering()["only"].match(label))
 
 
 def strip_numbering(label: str) -> str:
     """'LEVEL ONE Level of Need: Universal' -> 'Universal', 'Everyday (1)' -> 'Everyday'; a label that is only
     numbering keeps its last part ('LEVEL FOUR Level of Need: LEVEL 4' -> 'LEVEL 4')."""
+    leading = _numbering()["leading"]
     text, prev = label.strip(), None
     while prev != text and text:
         prev = text
-        text = _TRAILING_NUMBER.sub("", _NUMBERING.sub("", text)).strip(_SEPARATORS)
+        text = _TRAILING_NUMBER.sub("", leading.sub("", text)).strip(_SEPARATORS)
     text = text or prev or label.strip()
-    name = _TRAILING_LEVEL.sub("", text).strip(_SEPARATORS)
-    return name if name and not _NUMBERING.match(name) else text
+    name = _numbering()["trailing"].sub("", text).strip(_SEPARATORS)
+    return name if name and not leading.match(name) else text
 
 
 def strip_continued(label: str) -> str:
