@@ -57,8 +57,9 @@ def clean_text(text: str) -> str:
     for lig, rep in _LIGATURES.items():
         text = text.replace(lig, rep)
     text = unicodedata.normalize("NFC", text)
-    text = "".join(" " if (is_private_use(ch) or unicodedata.category(ch) in ("Cc", "Cf", "Zs")) else ch
-                   for ch in text)
+    if not (text.isascii() and text.isprintable()):  # printable ASCII has no control, format or odd space
+        text = "".join(" " if (is_private_use(ch) or unicodedata.category(ch) in ("Cc", "Cf", "Zs")) else ch
+                       for ch in text)
     text = re.sub(r"\(cid:\d+\)", " ", text)
     text = _SPACE.sub(" ", text).strip()
     while text and glyph_kind(text[0]) == "mark":

@@ -1,5 +1,5 @@
-"""A Word document (.docx) -> the neutral content model (content.py): paragraphs with their runs' weight and
-size, list paragraphs as items (the bullet comes from the numbering definition, not the text), tables with
+"""A Word document (.docx) -> its content (content.py), then the document model (`read_model`): paragraphs with
+their runs' weight and size, list paragraphs as items (the bullet comes from the numbering definition, not the text), tables with
 merged cells (gridSpan, vMerge) placed once on their grid, vertical text directions and cell shading. Headers,
 footers and comments are not part of the body and are not read. Locators are XPath-like positions in the body:
 "p[57]", "tbl[3]/tr[2]/tc[1]/p[2]".

@@ -1,5 +1,5 @@
-"""A saved web page -> the neutral content model (content.py): headings, paragraphs, list items and tables,
-each with its element path as locator.
+"""A saved web page -> its content (content.py), then the document model (`read_model`): headings, paragraphs,
+list items and tables, each with its element path as locator.
 
 Parsed with lxml's HTML parser; nothing is executed or fetched (scripts, styles, frames, forms are dropped).
 Site furniture is not content: navigation, banners, footers, sidebars ("Related pages", "Downloads"), cookie

@@ -71,23 +71,41 @@ class Block:
 
     @property
     def x0(self) -> float:
-        return min(f.x0 for f in self.lines) if self.lines else self._box[0]
+        return self._extent()[0]
 
     @property
     def x1(self) -> float:
-        return max(f.x1 for f in self.lines) if self.lines else self._box[2]
+        return self._extent()[2]
 
     @property
     def top(self) -> float:
-        return min(f.top for f in self.lines) if self.lines else self._box[1]
+        return self._extent()[1]
 
     @property
     def bottom(self) -> float:
-        return max(f.bottom for f in self.lines) if self.lines else self._box[3]
+        return self._extent()[3]
+
+    def _read_from(self, cached: tuple | None) -> bool:
+        """Was `cached` (lines' words, value) read from the block's lines as they are now (the same word lists,
+        held by the cache so none can be replaced unnoticed)?"""
+        return cached is not None and len(cached[0]) == len(self.lines) and all(
+            words is f.words for words, f in zip(cached[0], self.lines))
+
+    def _extent(self) -> tuple:
+        """(x0, top, x1, bottom): of its lines, else the box it was given; read once per set of lines."""
+        if not self.lines:
+            return self._box
+        if not self._read_from(self._bounds):
+            lines = self.lines
+            self._bounds = (tuple(f.words for f in lines), (min(f.x0 for f in lines), min(f.top for f in lines),
+                                                            max(f.x1 for f in lines), max(f.bottom for f in lines)))
+        return self._bounds[1]
 
     _box: tuple = field(default=(0, 0, 0, 0), repr=False)
     locator: str = ""         # Word and web-page readers: where the block is in the source (no page geometry)
     cell: Any = None          # model.CellRef: the table cell the format states (Word and web tables), if any
+    _text: tuple | None = field(default=None, repr=False, compare=False)    # (lines' words, text) last read
+    _bounds: tuple | None = field(default=None, repr=False, compare=False)  # (lines' words, extent) last read
 
     @property
     def size(self) -> float:
@@ -127,7 +145,9 @@ class Block:
     def text(self) -> str:
         if self.text_override:
             return self.text_override
-        return clean_text(join_lines([f.text for f in self.lines]))
+        if not self._read_from(self._text):  # lines joined or re-laid since: read again
+            self._text = (tuple(f.words for f in self.lines), clean_text(join_lines([f.text for f in self.lines])))
+        return self._text[1]
 
     @property
     def bbox(self) -> list[float]:
