@@ -140,7 +140,6 @@ def run_isolated(
                 send.close()
                 active[receive] = (key, proc, time.monotonic())
                 _raise_caught(caught)
-            _raise_caught(caught)
             for conn in wait(list(active), timeout=POLL_S):
                 try:
                     status, value = conn.recv()

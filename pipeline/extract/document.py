@@ -25,14 +25,10 @@ READERS: dict[str, Callable[[Path, dict, Limits], DocumentModel]] = {
 
 
 @dataclass
-class DocumentReading:
-    """A document as read: its pages, blocks and structure (what `threshold inspect` draws)."""
-    pages: list
-    blocks: list[Block]
-    structure: Structure
-    n_pages: int | None       # None for a Word document or web page (no pages)
-    warnings: list[str]
-    format: str = "pdf"
+class DocumentReading(DocumentModel):
+    """A document as read (what `threshold inspect` draws): its reader's model and the structure inferred from
+    it; `warnings` are the structure's, then the reader's."""
+    structure: Structure | None = None
 
 
 def read_document(path: Path, hints: dict | None = None, limits: Limits | None = None) -> DocumentReading:
@@ -41,11 +37,11 @@ def read_document(path: Path, hints: dict | None = None, limits: Limits | None =
     page's text is held to `max_chars` as a PDF's is before it is opened."""
     path, hints = Path(path), hints or {}
     kind = sniff(path)
-    reader = READERS.get(kind or "pdf")  # an unknown kind is tried as a PDF: it fails as corrupt, with the reason
+    reader = READERS[kind or "pdf"]  # an unknown kind is tried as a PDF: it fails as corrupt, with the reason
     model = reader(path, hints, limits or Limits())
     structure = read_structure(model.pages, model.blocks, hints)
-    return DocumentReading(model.pages, model.blocks, structure, model.n_pages,
-                           list(structure.warnings) + model.warnings, model.format)
+    return DocumentReading(model.format, model.pages, model.blocks, model.n_pages,
+                           list(structure.warnings) + model.warnings, structure)
 
 
 def extract_document(path: Path, hints: dict | None = None, limits: Limits | None = None) -> dict:

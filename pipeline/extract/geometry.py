@@ -219,11 +219,10 @@ class Geometry:
         then the plain labels that follow it, across the content or on its banner (sections), or under it in
         its column (a header cell), beginning with what its banner prints beside it on its line (set a little higher
         or lower, it may come first in reading order). Labels in `skip` (the other header cells) are passed over."""
-        parts = [label.lead[1]] if label.lead else []
-        if not in_column:
-            parts += [b.text for b in self._beside_on_banner(label)]
+        beside = [] if in_column else self._beside_on_banner(label)
+        parts = ([label.lead[1]] if label.lead else []) + [b.text for b in beside]
         for b in self.blocks[self.order[id(label)] + 1:]:
-            if parts and not in_column and b in self._beside_on_banner(label):
+            if any(b is o for o in beside):
                 continue
             if b.kind != "label" or b.rotated or self.is_heading_like(b):
                 if in_column and id(b) in skip:

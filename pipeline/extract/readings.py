@@ -412,13 +412,13 @@ def _shared_rows(geo: Geometry, reading: Reading) -> float:
     for item in geo.items:
         if id(item) in reading.level_of:
             items[reading.level_of[id(item)]].append(item)
-    return _row_sharing(geo, [items[k] for k in reading.order], set(reading.carriers))
+    skip = set(reading.carriers)
+    return _sharing([_rows_of(geo, items[k], skip) for k in reading.order])
 
 
-def _row_sharing(geo: Geometry, columns: list[list[Block]], skip: set[int]) -> float:
-    """Share of the columns (their bullets) that stand in at least two rows (by row label) another column fills."""
-    return _sharing([{level_key(labels[0].text) for item in items if (labels := geo.row_labels(item, skip))}
-                     for items in columns])
+def _rows_of(geo: Geometry, items: list[Block], skip: set[int]) -> set[str]:
+    """The rows (by their nearest row label) the bullets stand in."""
+    return {level_key(labels[0].text) for item in items if (labels := geo.row_labels(item, skip))}
 
 
 def _shares_with_another(groupings: list[set[str]]) -> list[bool]:
@@ -446,14 +446,11 @@ def _may_head_levels(geo: Geometry, vocab: LevelVocabulary, band: list[Block], e
             or names_a_scheme(_title_before(geo, band[0]))):
         return True
     skip = {id(b) for b in band}
-    filled = [geo.column_items(band, column, end) for column in columns]
-    in_rows = [items for items in filled  # the columns whose bullets stand in labelled rows (the table's)
-               if any(geo.row_labels(item, skip) for item in items)]
-    return _row_sharing(geo, in_rows, skip) >= S.parallel_alone_share
+    rows = [_rows_of(geo, geo.column_items(band, column, end), skip) for column in columns]
+    return _sharing([r for r in rows if r]) >= S.parallel_alone_share  # the columns in the table's labelled rows
 
 
 def _column_evidence(geo: Geometry, vocab: LevelVocabulary, reading: Reading, repeated: bool) -> Evidence:
-
     """The evidence that header columns are levels: every printing of each column's header counts."""
     heads: list[tuple[str, Column]] = []
     for band in reading.bands:

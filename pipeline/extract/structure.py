@@ -98,10 +98,11 @@ def _usable(geo: Geometry, reading: Reading) -> bool:
 
 def _repeated_share(items: list[Block], level_of: dict[int, str]) -> float:
     """Share of the bullets whose text stands under more than one level."""
+    texts = [_norm(b.text) for b in items]
     levels_of_text: dict[str, set[str]] = defaultdict(set)
-    for b in items:
-        levels_of_text[_norm(b.text)].add(level_of[id(b)])
-    return sum(len(levels_of_text[_norm(b.text)]) > 1 for b in items) / len(items) if items else 0.0
+    for text, b in zip(texts, items):
+        levels_of_text[text].add(level_of[id(b)])
+    return sum(len(levels_of_text[text]) > 1 for text in texts) / len(items) if items else 0.0
 
 
 def _hint_warnings(hints: dict, vocab: LevelVocabulary, best: Reading, levels: list[dict],
